@@ -1,1 +1,19 @@
-export {};
+// The public face of @operator/core: what plugins and embedders import. Nothing here has side effects.
+export {
+  definePlugin, isOperatorPlugin, roleAllows, PLUGIN_API_VERSION, ROLES,
+  type OperatorPlugin, type PluginDefinition, type PluginContext, type CommandSpec, type CommandContext,
+  type CommandResult, type TypedResult, type HealthCheckSpec, type HealthResult, type HealthStatus, type CheckContext,
+  type StatusLineSpec, type StatusLine, type FormatterSpec, type FormatContext, type Role, type Sender, type Channel,
+  type JsonSchema, type Logger, type HostView, type CommandInfo, type SystemReport
+} from './plugins/contract.js'
+export type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, QueryValue } from './http/client.js'
+export { isHttpStatusError, type HttpStatusError } from './http/errors.js'
+export * as errors from './errors.js'
+export { usageError } from './usage.js'
+export { oneLine, formatDuration, runWithDeadline, DeadlineExceeded, HELP_HINT } from './dispatch/index.js'
+export type { DispatchResult, DispatchOutcome } from './dispatch/index.js'
+export { countSegments, normalizeForSms, paginate, budgetChars, SegmentBudget } from './sms/index.js'
+export { buildApp, type BuildOptions } from './app.js'
+export type { OperatorCore } from './core.js'
+export type { PluginReport, InlinePlugin } from './plugins/loader.js'
+export { VERSION } from './version.js'

@@ -1,0 +1,99 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import fp from 'fastify-plugin'
+import fastifyEnv from '@fastify/env'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { envSchema, type OperatorEnv } from './config/env-schema.js'
+import { loadConfigFile, parseConfig, type OperatorConfigFile } from './config/file.js'
+import { Registry } from './registry/registry.js'
+import { PoolSet } from './http/pools.js'
+import { MemoryPageStore } from './state/pages.js'
+import { HealthRunner } from './dispatch/health.js'
+import { Dispatcher } from './dispatch/dispatcher.js'
+import { createHostView } from './host.js'
+import { registerSelfSystem } from './self.js'
+import { loadPlugins, type InlinePlugin } from './plugins/loader.js'
+import type { OperatorCore } from './core.js'
+import { VERSION } from './version.js'
+
+export interface BuildOptions {
+  /** The environment to validate; default process.env with `.env` read from `cwd`. */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** Where the config file and relative plugin paths are resolved; default process.cwd(). */
+  readonly cwd?: string
+  /** A config object used instead of reading OPERATOR_CONFIG (tests, embedding). */
+  readonly config?: unknown
+  /** Plugins given as values, registered after the configured ones. */
+  readonly plugins?: readonly InlinePlugin[]
+  /** Fastify's logger option (pino options, an instance, or false). Default: off. */
+  readonly logger?: FastifyServerOptions['logger']
+  readonly loggerInstance?: FastifyServerOptions['loggerInstance']
+}
+
+// core/dist/app.js → the monorepo root (and core's own node_modules): where first-party plugins are installed.
+const CORE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+function readConfig (env: OperatorEnv, rawEnv: Readonly<Record<string, string | undefined>>, cwd: string, inline: unknown): OperatorConfigFile {
+  if (inline !== undefined) return parseConfig(inline, 'the given config', cwd)
+  const explicit = rawEnv.OPERATOR_CONFIG !== undefined && rawEnv.OPERATOR_CONFIG !== ''
+  return loadConfigFile(env.OPERATOR_CONFIG, cwd, explicit)
+}
+
+/** Builds the daemon's Fastify instance with every configured plugin; nothing listens here. */
+export async function buildApp (options: BuildOptions = {}): Promise<FastifyInstance> {
+  const cwd = options.cwd ?? process.cwd()
+  const app = Fastify({
+    ...(options.loggerInstance !== undefined ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
+    // Twilio's webhooks are small forms; anything much larger is not from Twilio.
+    bodyLimit: 64 * 1024,
+    // Plugins connect lazily; a slow register() is a bug worth surfacing quickly.
+    pluginTimeout: 10_000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle'
+  })
+
+  await app.register(fastifyEnv, {
+    schema: envSchema,
+    data: options.env ?? process.env,
+    dotenv: options.env === undefined ? { path: join(cwd, '.env') } : false
+  })
+  const rawEnv: Readonly<Record<string, string | undefined>> = options.env ?? process.env
+
+  await app.register(fp(async (instance) => {
+    const env = instance.config
+    const configFile = readConfig(env, rawEnv, cwd, options.config)
+    const registry = new Registry()
+    const pools = new PoolSet()
+    const pages = new MemoryPageStore()
+    const health = new HealthRunner(registry.systems, env.HEALTH_DEADLINE_MS, instance.log.child({ part: 'health' }))
+    const dispatcher = new Dispatcher({
+      registry, pages, log: instance.log.child({ part: 'dispatch' }),
+      commandDeadlineMs: env.COMMAND_DEADLINE_MS, maxSegments: env.SMS_MAX_SEGMENTS
+    })
+    const host = createHostView(VERSION, registry, health, () => dispatcher)
+    const core: OperatorCore = {
+      version: VERSION, startedAt: Date.now(), env, rawEnv, configFile, registry, pools, pages, health, dispatcher, host, plugins: [], ready: false
+    }
+    instance.decorate('operator', core)
+    const stopSelf = registerSelfSystem(registry, VERSION, core.startedAt)
+
+    await loadPlugins(instance, core, configFile, rawEnv, options.plugins ?? [], [cwd, CORE_DIR])
+
+    instance.addHook('onReady', async () => {
+      registry.freeze(configFile.primary)
+      core.ready = true
+    })
+    instance.addHook('preClose', async () => { core.ready = false })
+    instance.addHook('onClose', async () => {
+      stopSelf()
+      await pools.close()
+    })
+  }, { name: '@operator/core', fastify: '5.x', dependencies: ['@fastify/env'] }))
+
+  app.get('/healthz', async () => ({ status: 'ok' }))
+  app.get('/readyz', async (_req, reply) => {
+    if (!app.operator.ready) return await reply.code(503).send({ status: 'starting or stopping' })
+    return { status: 'ready', plugins: app.operator.plugins.filter((p) => p.enabled).length }
+  })
+  return app
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify'
+import { boot, startupMessage, EXIT_CONFIG } from './boot.js'
+
+async function withApp (fn: (app: FastifyInstance) => string): Promise<number> {
+  let app: FastifyInstance
+  try {
+    app = await boot({ quiet: true })
+  } catch (err) {
+    process.stderr.write(`${startupMessage(err)}\n`)
+    return EXIT_CONFIG
+  }
+  try {
+    process.stdout.write(`${fn(app)}\n`)
+    return 0
+  } finally {
+    await app.close()
+  }
+}
+
+/** `operator plugins`: each plugin, enabled or not and why, with its commands and health checks. */
+export async function pluginsCommand (): Promise<number> {
+  return await withApp((app) => {
+    const { registry, plugins } = app.operator
+    const lines: string[] = []
+    for (const p of plugins) {
+      const head = `${p.enabled ? '[on] ' : '[off]'} ${p.specifier}${p.version !== undefined ? `@${p.version}` : ''} - ${p.reason}`
+      lines.push(head)
+      if (!p.enabled || p.name === undefined) continue
+      const commands = registry.commands.list()
+        .filter((c) => c.providers.some((x) => x.plugin === p.name))
+        .map((c) => c.name)
+      const systems = registry.systems.checks().filter((c) => c.plugin === p.name).map((c) => c.spec.system)
+      lines.push(`      name: ${p.name}; commands: ${commands.join(', ') || '-'}; health checks: ${systems.join(', ') || '-'}`)
+    }
+    lines.push('[on]  self (built into core) - health check and status line: self')
+    return lines.join('\n')
+  })
+}
+
+/** `operator config check`: everything start-up validates, then exit. */
+export async function configCheckCommand (): Promise<number> {
+  return await withApp((app) => {
+    const { plugins, configFile } = app.operator
+    const enabled = plugins.filter((p) => p.enabled).map((p) => p.name ?? p.specifier)
+    const source = configFile.path ?? 'no config file (defaults)'
+    return `Config OK (${source}): ${enabled.length} plugin(s) enabled: ${enabled.join(', ')}`
+  })
+}

@@ -1,0 +1,61 @@
+/**
+ * The environment Operator reads, validated at start-up by @fastify/env. The variables of the original setup guide
+ * keep their names; plugin-specific variables are also mapped onto plugin config by each plugin's `env` table.
+ */
+export const envSchema = {
+  type: 'object',
+  properties: {
+    NODE_ENV: { type: 'string', default: 'development' },
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 5000 },
+    /** Empty: 127.0.0.1 when TWILIO_AUTH_TOKEN is unset (the embedded default), else 0.0.0.0. */
+    HOST: { type: 'string', default: '' },
+    PUBLIC_URL: { type: 'string', default: '' },
+    OPERATOR_CONFIG: { type: 'string', default: 'operator.config.json' },
+    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    LOG_FORMAT: { type: 'string', enum: ['', 'json', 'pretty'], default: '' },
+    COMMAND_DEADLINE_MS: { type: 'integer', minimum: 100, default: 20000 },
+    HEALTH_DEADLINE_MS: { type: 'integer', minimum: 50, default: 5000 },
+    SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, default: 10000 },
+    TWILIO_ACCOUNT_SID: { type: 'string', default: '' },
+    TWILIO_AUTH_TOKEN: { type: 'string', default: '' },
+    TWILIO_MESSAGING_SERVICE_SID: { type: 'string', default: '' },
+    TWILIO_FROM_NUMBER: { type: 'string', default: '' },
+    TWILIO_VERIFY_SIGNATURE: { type: 'boolean', default: true },
+    AUTHORIZED_NUMBERS: { type: 'string', default: '' },
+    SMS_MAX_SEGMENTS: { type: 'integer', minimum: 1, maximum: 10, default: 3 },
+    PROMETHEUS_URL: { type: 'string' },
+    DATADOG_API_KEY: { type: 'string' },
+    DATADOG_APP_KEY: { type: 'string' },
+    DATADOG_SITE: { type: 'string' },
+    LOGS_TYPE: { type: 'string' },
+    LOGS_URL: { type: 'string' },
+    DB_TYPE: { type: 'string' },
+    DB_URL: { type: 'string' },
+    DB_STATS_URL: { type: 'string' },
+    GATEWAY_TYPE: { type: 'string' },
+    GATEWAY_URL: { type: 'string' },
+    GATEWAY_ADMIN_KEY: { type: 'string' }
+  }
+} as const
+
+/** The validated environment, as @fastify/env decorates it onto `fastify.config`. */
+export interface OperatorEnv {
+  NODE_ENV: string
+  PORT: number
+  HOST: string
+  PUBLIC_URL: string
+  OPERATOR_CONFIG: string
+  LOG_LEVEL: string
+  LOG_FORMAT: '' | 'json' | 'pretty'
+  COMMAND_DEADLINE_MS: number
+  HEALTH_DEADLINE_MS: number
+  SHUTDOWN_GRACE_MS: number
+  TWILIO_ACCOUNT_SID: string
+  TWILIO_AUTH_TOKEN: string
+  TWILIO_MESSAGING_SERVICE_SID: string
+  TWILIO_FROM_NUMBER: string
+  TWILIO_VERIFY_SIGNATURE: boolean
+  AUTHORIZED_NUMBERS: string
+  SMS_MAX_SEGMENTS: number
+  [key: string]: unknown
+}

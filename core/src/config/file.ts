@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { ERR_CONFIG_FILE, ERR_CONFIG_INVALID } from '../errors.js'
+import { createAjv, errorExpectation, errorKey } from './ajv.js'
+
+/** One plugin named in the config file. `config` is raw: `${VAR}` references are resolved per plugin at load. */
+export interface PluginEntry {
+  readonly package: string
+  readonly enabled: boolean
+  readonly config: Readonly<Record<string, unknown>>
+}
+
+export interface OperatorConfigFile {
+  /** Absolute path of the file read, or undefined when running on defaults. */
+  readonly path: string | undefined
+  /** Plugin specifiers are resolved from here. */
+  readonly baseDir: string
+  readonly plugins: readonly PluginEntry[]
+  /** Shared capability → plugin name answering it by default: `{ "metrics": "datadog" }`. */
+  readonly primary: Readonly<Record<string, string>>
+  /** SMS channel settings (roles per number and limits), validated by the channel. */
+  readonly sms: Readonly<Record<string, unknown>>
+}
+
+const fileSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    plugins: {
+      type: 'array',
+      default: [],
+      items: {
+        anyOf: [
+          { type: 'string', minLength: 1 },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['package'],
+            properties: {
+              package: { type: 'string', minLength: 1 },
+              enabled: { type: 'boolean', default: true },
+              config: { type: 'object', default: {} }
+            }
+          }
+        ]
+      }
+    },
+    primary: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
+    sms: { type: 'object', default: {} }
+  }
+} as const
+
+const validate = createAjv().compile(fileSchema)
+
+/** Validates a parsed config object; `where` names it in errors (the file's path). */
+export function parseConfig (raw: unknown, where: string, baseDir: string, path?: string): OperatorConfigFile {
+  const data = structuredClone(raw ?? {}) as Record<string, unknown>
+  if (!validate(data)) {
+    const error = validate.errors![0]!
+    // anyOf errors on a plugin entry say little; name the entry and the accepted forms instead.
+    const key = errorKey(error)
+    const expected = error.keyword === 'anyOf' || /^plugins\[\d+\]$/.test(key)
+      ? 'must be a package name or { "package": "...", "enabled": true, "config": {} }'
+      : errorExpectation(error)
+    throw new ERR_CONFIG_INVALID(where, `${key === '' ? 'the file' : key} ${expected}`)
+  }
+  const plugins = (data.plugins as unknown[]).map((p): PluginEntry =>
+    typeof p === 'string'
+      ? { package: p, enabled: true, config: {} }
+      : p as PluginEntry)
+  const seen = new Set<string>()
+  for (const p of plugins) {
+    if (seen.has(p.package)) throw new ERR_CONFIG_INVALID(where, `plugins names '${p.package}' twice`)
+    seen.add(p.package)
+  }
+  return {
+    path,
+    baseDir,
+    plugins,
+    primary: data.primary as Record<string, string>,
+    sms: data.sms as Record<string, unknown>
+  }
+}
+
+/**
+ * Reads the config file. A missing file is fine when it is the default name (the embedded default runs without one);
+ * a file named explicitly (OPERATOR_CONFIG) must exist.
+ */
+export function loadConfigFile (file: string, cwd: string, explicit: boolean): OperatorConfigFile {
+  const path = resolve(cwd, file)
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    const code = (err as { code?: string }).code
+    if (code === 'ENOENT' && !explicit) return parseConfig({}, path, cwd)
+    throw new ERR_CONFIG_FILE(path, code === 'ENOENT' ? 'no such file' : String(code ?? err))
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (err) {
+    throw new ERR_CONFIG_FILE(path, `not valid JSON (${(err as Error).message})`)
+  }
+  return parseConfig(raw, path, dirname(path), path)
+}

@@ -1,0 +1,35 @@
+import type { HostView } from './plugins/contract.js'
+import type { PluginReport } from './plugins/loader.js'
+import type { OperatorEnv } from './config/env-schema.js'
+import type { OperatorConfigFile } from './config/file.js'
+import type { Registry } from './registry/registry.js'
+import type { PoolSet } from './http/pools.js'
+import type { Dispatcher } from './dispatch/dispatcher.js'
+import type { HealthRunner } from './dispatch/health.js'
+import type { PageStore } from './state/pages.js'
+
+/** The daemon's parts, decorated onto the root Fastify instance as `fastify.operator`. */
+export interface OperatorCore {
+  readonly version: string
+  readonly startedAt: number
+  readonly env: OperatorEnv
+  /** The raw environment (process.env plus .env, or what a test gave), for plugin env mappings. */
+  readonly rawEnv: Readonly<Record<string, string | undefined>>
+  readonly configFile: OperatorConfigFile
+  readonly registry: Registry
+  readonly pools: PoolSet
+  readonly pages: PageStore
+  readonly health: HealthRunner
+  readonly dispatcher: Dispatcher
+  readonly host: HostView
+  readonly plugins: PluginReport[]
+  /** True once every plugin is registered and the registry is frozen; false again while shutting down. */
+  ready: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    operator: OperatorCore
+    config: OperatorEnv
+  }
+}

@@ -1,0 +1,53 @@
+import createError from '@fastify/error'
+
+// Every error Operator raises is created here once, with a stable code, a message template a person can act on,
+// and an HTTP status. Callers throw them by name and compare `err.code`, never classes (two copies of core may
+// coexist in one tree).
+type Args1 = [string]
+type Args2 = [string, string]
+type Args3 = [string, string, string]
+
+export const ERR_CONFIG_INVALID = createError<'OPR_ERR_CONFIG_INVALID', Args2>(
+  'OPR_ERR_CONFIG_INVALID', 'Invalid configuration in %s: %s', 500)
+export const ERR_CONFIG_FILE = createError<'OPR_ERR_CONFIG_FILE', Args2>(
+  'OPR_ERR_CONFIG_FILE', 'Cannot read config file %s: %s', 500)
+export const ERR_CONFIG_ENV_REF = createError<'OPR_ERR_CONFIG_ENV_REF', Args2>(
+  'OPR_ERR_CONFIG_ENV_REF', 'Config key %s references ${%s}, which is not set in the environment', 500)
+export const ERR_PLUGIN_NOT_FOUND = createError<'OPR_ERR_PLUGIN_NOT_FOUND', Args2>(
+  'OPR_ERR_PLUGIN_NOT_FOUND', "Plugin '%s' cannot be resolved: %s", 500)
+export const ERR_PLUGIN_INVALID = createError<'OPR_ERR_PLUGIN_INVALID', Args2>(
+  'OPR_ERR_PLUGIN_INVALID', "Plugin '%s' is not an Operator plugin: %s", 500)
+export const ERR_PLUGIN_API_VERSION = createError<'OPR_ERR_PLUGIN_API_VERSION', Args3>(
+  'OPR_ERR_PLUGIN_API_VERSION', "Plugin '%s' targets plugin API %s, this Operator provides API %s", 500)
+export const ERR_PLUGIN_CONFIG = createError<'OPR_ERR_PLUGIN_CONFIG', Args3>(
+  'OPR_ERR_PLUGIN_CONFIG', "Plugin '%s' config key '%s' %s", 500)
+export const ERR_PLUGIN_REGISTER = createError<'OPR_ERR_PLUGIN_REGISTER', Args2>(
+  'OPR_ERR_PLUGIN_REGISTER', "Plugin '%s' failed to register: %s", 500)
+export const ERR_PLUGIN_DEPENDENCY = createError<'OPR_ERR_PLUGIN_DEPENDENCY', Args2>(
+  'OPR_ERR_PLUGIN_DEPENDENCY', "Plugin '%s' %s", 500)
+export const ERR_PLUGIN_DUPLICATE = createError<'OPR_ERR_PLUGIN_DUPLICATE', Args3>(
+  'OPR_ERR_PLUGIN_DUPLICATE', "Plugin name '%s' is used by both %s and %s", 500)
+export const ERR_REGISTRY_CONFLICT = createError<'OPR_ERR_REGISTRY_CONFLICT', Args3>(
+  'OPR_ERR_REGISTRY_CONFLICT', "%s is registered by both plugin '%s' and plugin '%s'", 500)
+export const ERR_REGISTRY_FROZEN = createError<'OPR_ERR_REGISTRY_FROZEN', Args2>(
+  'OPR_ERR_REGISTRY_FROZEN', "Plugin '%s' tried to register %s after start-up; register everything in register()", 500)
+export const ERR_REGISTRY_INVALID = createError<'OPR_ERR_REGISTRY_INVALID', Args2>(
+  'OPR_ERR_REGISTRY_INVALID', "Plugin '%s' registered an invalid entry: %s", 500)
+export const ERR_COMMAND_TIMEOUT = createError<'OPR_ERR_COMMAND_TIMEOUT', Args2>(
+  'OPR_ERR_COMMAND_TIMEOUT', '%s timed out after %s', 504)
+export const ERR_COMMAND_FAILED = createError<'OPR_ERR_COMMAND_FAILED', Args2>(
+  'OPR_ERR_COMMAND_FAILED', '%s failed: %s', 502)
+export const ERR_COMMAND_FORBIDDEN = createError<'OPR_ERR_COMMAND_FORBIDDEN', Args2>(
+  'OPR_ERR_COMMAND_FORBIDDEN', "'%s' needs the %s role", 403)
+export const ERR_COMMAND_USAGE = createError<'OPR_ERR_COMMAND_USAGE', Args1>(
+  'OPR_ERR_COMMAND_USAGE', '%s', 400)
+export const ERR_HTTP_UNREACHABLE = createError<'OPR_ERR_HTTP_UNREACHABLE', Args2>(
+  'OPR_ERR_HTTP_UNREACHABLE', '%s unreachable (%s)', 502)
+export const ERR_HTTP_TIMEOUT = createError<'OPR_ERR_HTTP_TIMEOUT', Args2>(
+  'OPR_ERR_HTTP_TIMEOUT', '%s timed out (%s)', 504)
+export const ERR_HTTP_STATUS = createError<'OPR_ERR_HTTP_STATUS', Args2>(
+  'OPR_ERR_HTTP_STATUS', '%s answered %s', 502)
+export const ERR_HTTP_BODY = createError<'OPR_ERR_HTTP_BODY', Args2>(
+  'OPR_ERR_HTTP_BODY', '%s sent %s', 502)
+export const ERR_HTTP_ABORTED = createError<'OPR_ERR_HTTP_ABORTED', Args1>(
+  'OPR_ERR_HTTP_ABORTED', '%s request cancelled', 499)

@@ -1,0 +1,35 @@
+import type { CommandInfo, HostView, Sender } from './plugins/contract.js'
+import type { Registry } from './registry/registry.js'
+import type { CommandEntry } from './registry/commands.js'
+import type { HealthRunner } from './dispatch/health.js'
+import type { Dispatcher } from './dispatch/dispatcher.js'
+
+function info (entry: CommandEntry): CommandInfo {
+  const { spec } = entry.providers[0]!
+  return {
+    name: entry.name,
+    aliases: [...new Set(entry.providers.flatMap((p) => p.spec.aliases ?? []).map((a) => a.toLowerCase()))],
+    summary: spec.summary,
+    usage: spec.usage,
+    examples: spec.examples ?? [],
+    role: spec.role ?? 'viewer',
+    shared: entry.shared,
+    sources: entry.providers.map((p) => p.plugin)
+  }
+}
+
+/** The read-only view of the daemon that plugins get as `op.host`. */
+export function createHostView (version: string, registry: Registry, health: HealthRunner, dispatcher: () => Dispatcher): HostView {
+  return {
+    version,
+    commands: () => registry.commands.list().map(info),
+    command: (word) => {
+      const entry = registry.commands.resolve(word)
+      return entry === undefined ? undefined : info(entry)
+    },
+    systems: () => registry.systems.systems(),
+    health: async (systems, signal) => await health.health(systems, signal),
+    status: async (signal) => await health.status(signal),
+    nextPage: async (sender: Sender) => await dispatcher().nextPage(sender)
+  }
+}

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger as Logger } from 'fastify'
+import type { HostView, PluginContext } from './contract.js'
+import type { Registry } from '../registry/registry.js'
+import type { PoolSet } from '../http/pools.js'
+import { createHttpClient } from '../http/client.js'
+
+/** The facade a plugin's register() gets: registry calls scoped to its name, shared services, its own Fastify context. */
+export function createPluginContext (name: string, fastify: FastifyInstance, registry: Registry, pools: PoolSet,
+  host: HostView, log: Logger): PluginContext {
+  return {
+    name,
+    command: (spec) => registry.addCommand(name, spec),
+    healthCheck: (spec) => registry.addHealthCheck(name, spec),
+    statusLine: (spec) => registry.addStatusLine(name, spec),
+    formatter: (spec) => registry.addFormatter(name, spec as Parameters<Registry['addFormatter']>[1]),
+    http: (baseUrl, options) => createHttpClient(pools, baseUrl, { name, ...options }),
+    log,
+    fastify,
+    onClose: (fn) => { fastify.addHook('onClose', async () => { await fn() }) },
+    host
+  }
+}

@@ -1,0 +1,222 @@
+import type { FastifyInstance, FastifyBaseLogger } from 'fastify'
+import type { HttpClient, HttpClientOptions } from '../http/client.js'
+
+/** The plugin API this core provides; a plugin declares the one it was written for. */
+export type Logger = FastifyBaseLogger
+
+export const PLUGIN_API_VERSION = 1
+/** A brand instead of `instanceof`, so two copies of core in one tree still recognise each other's plugins. */
+export const PLUGIN_BRAND: unique symbol = Symbol.for('operator.plugin') as never
+
+/** Roles, weakest first. A command needs a role; a sender has one. */
+export const ROLES = ['viewer', 'responder', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+
+/** Where a reply goes; formatters may render differently per channel. */
+export type Channel = 'sms' | 'console' | 'json'
+
+/** Who sent a command: a masked id for logs, the role used for authorisation. */
+export interface Sender {
+  /** Stable id of the sender (E.164 number, `console`, ...). */
+  readonly id: string
+  readonly role: Role
+  readonly channel: Channel
+}
+
+/** A typed result: a formatter registered for `kind` renders `data` for a channel. */
+export interface TypedResult<T = unknown> {
+  readonly kind: string
+  readonly data: T
+}
+/** What a command returns: plain text, or a typed result rendered by a formatter. */
+export type CommandResult = string | TypedResult
+
+export interface CommandContext {
+  /** The words after the command name (and after the source, for a shared capability), whitespace-normalised. */
+  readonly args: string
+  /** `args` split on whitespace. */
+  readonly argv: readonly string[]
+  /** Aborted when the command's deadline passes or the daemon shuts down: pass it to every outbound call. */
+  readonly signal: AbortSignal
+  readonly sender: Sender
+  /** The milliseconds this command was given. */
+  readonly deadlineMs: number
+  /** The character budget of one reply on the sender's channel (formatters get it too). */
+  readonly budget: number
+  readonly log: Logger
+}
+
+export interface CommandSpec {
+  /** What the user types; lower case, one word. */
+  readonly name: string
+  readonly aliases?: readonly string[]
+  /** One short line for `help`. */
+  readonly summary: string
+  /** e.g. `metrics <name|PromQL> [over 1h]`. */
+  readonly usage?: string
+  readonly examples?: readonly string[]
+  /** The role a sender needs (default `viewer`). */
+  readonly role?: Role
+  /** Per-command deadline in ms (default: the daemon's COMMAND_DEADLINE_MS). */
+  readonly deadlineMs?: number
+  /**
+   * A shared capability (`metrics`, `logs`): several plugins may provide it; the configured primary answers
+   * `metrics <q>` and `metrics <source> <q>` picks one by plugin name. Without this flag a second plugin
+   * registering the same name is a start-up error.
+   */
+  readonly shared?: boolean
+  run(ctx: CommandContext): Promise<CommandResult> | CommandResult
+}
+
+export type HealthStatus = 'ok' | 'degraded' | 'down'
+
+export interface HealthResult {
+  readonly status: HealthStatus
+  /** One short line, e.g. `ready in 12ms` or `unreachable (connection refused)`. */
+  readonly summary: string
+  readonly latencyMs?: number
+}
+
+export interface CheckContext {
+  readonly signal: AbortSignal
+  readonly deadlineMs: number
+  readonly log: Logger
+}
+
+export interface HealthCheckSpec {
+  /** The system name users type: `health prometheus`. */
+  readonly system: string
+  readonly deadlineMs?: number
+  check(ctx: CheckContext): Promise<HealthResult> | HealthResult
+}
+
+export interface StatusLine {
+  readonly status: HealthStatus
+  /** The words after `<system> <status>`, e.g. `142/145 up, 3 firing`. */
+  readonly text: string
+}
+
+export interface StatusLineSpec {
+  readonly system: string
+  readonly deadlineMs?: number
+  line(ctx: CheckContext): Promise<StatusLine> | StatusLine
+}
+
+export interface FormatContext {
+  readonly channel: Channel
+  /** Characters the rendering should stay within (a formatter ends with `+N more` rather than overflow). */
+  readonly budget: number
+}
+
+export interface FormatterSpec<T = unknown> {
+  /** The result kind it renders, conventionally `<plugin>.<what>`: `prometheus.vector`. */
+  readonly kind: string
+  format(data: T, ctx: FormatContext): string
+}
+
+/** Everything a plugin gets in `register`: registry calls and shared services, scoped to the plugin. */
+export interface PluginContext {
+  /** The plugin's name (its system name). */
+  readonly name: string
+  command(spec: CommandSpec): void
+  healthCheck(spec: HealthCheckSpec): void
+  statusLine(spec: StatusLineSpec): void
+  formatter<T>(spec: FormatterSpec<T>): void
+  /** A pooled HTTP client for one upstream origin, with timeouts; closed when the daemon stops. */
+  http(baseUrl: string, options?: HttpClientOptions): HttpClient
+  /** A pino child logger bound to the plugin's name; secrets are redacted. */
+  readonly log: Logger
+  /** The plugin's own encapsulated Fastify context, for routes it owns. */
+  readonly fastify: FastifyInstance
+  /** Called when the daemon stops (close pools and clients here). */
+  onClose(fn: () => Promise<void> | void): void
+  /** A read-only view of the daemon: what built-in style commands (`help`, `health`) need. */
+  readonly host: HostView
+}
+
+/** A command as `help` shows it. */
+export interface CommandInfo {
+  readonly name: string
+  readonly aliases: readonly string[]
+  readonly summary: string
+  readonly usage: string | undefined
+  readonly examples: readonly string[]
+  readonly role: Role
+  readonly shared: boolean
+  /** The plugins answering it; for a shared capability the primary first. */
+  readonly sources: readonly string[]
+}
+
+/** One system's answer to `health` or `status`. */
+export interface SystemReport {
+  readonly system: string
+  readonly plugin: string
+  readonly status: HealthStatus
+  readonly summary: string
+  readonly latencyMs: number
+}
+
+export interface HostView {
+  readonly version: string
+  commands(): readonly CommandInfo[]
+  /** By name or alias, case-insensitive. */
+  command(word: string): CommandInfo | undefined
+  /** Every system with a health check or status line, in registration order. */
+  systems(): readonly string[]
+  /** Runs the named systems' health checks (all when undefined) at once, each under its own deadline. */
+  health(systems: readonly string[] | undefined, signal: AbortSignal): Promise<readonly SystemReport[]>
+  /** One report per system: its status line, or its health check where it has no status line. */
+  status(signal: AbortSignal): Promise<readonly SystemReport[]>
+  /** The next page of this sender's last long reply, if any is left and not expired. */
+  nextPage(sender: Sender): Promise<string | undefined>
+}
+
+/** A JSON Schema object for the plugin's config (validated with Ajv at start-up, defaults applied). */
+export type JsonSchema = Record<string, unknown>
+
+export interface PluginDefinition<C = Record<string, unknown>> {
+  /** The system name users type (`health prometheus`): lower case letters, digits and dashes. */
+  readonly name: string
+  readonly version?: string
+  readonly description?: string
+  /** Other plugins (by name) that must be registered first. */
+  readonly dependencies?: readonly string[]
+  readonly configSchema?: JsonSchema
+  /**
+   * How documented environment variables map onto config keys: `{ PROMETHEUS_URL: 'url' }`. A dotted key
+   * (`auth.token`) sets a nested value. Values from the config file win over the environment.
+   */
+  readonly env?: Readonly<Record<string, string>>
+  register(op: PluginContext, config: C): Promise<void> | void
+}
+
+export interface OperatorPlugin<C = Record<string, unknown>> extends PluginDefinition<C> {
+  readonly [PLUGIN_BRAND]: { readonly api: number }
+}
+
+const NAME_RE = /^[a-z][a-z0-9-]{0,31}$/
+
+/** Make an Operator plugin: the default export of a plugin package. */
+export function definePlugin<C = Record<string, unknown>> (definition: PluginDefinition<C>): OperatorPlugin<C> {
+  if (!NAME_RE.test(definition.name)) {
+    throw new TypeError(`definePlugin: name '${definition.name}' must be lower case letters, digits or dashes`)
+  }
+  if (typeof definition.register !== 'function') {
+    throw new TypeError(`definePlugin: plugin '${definition.name}' needs a register(op, config) function`)
+  }
+  return Object.freeze({ ...definition, [PLUGIN_BRAND]: Object.freeze({ api: PLUGIN_API_VERSION }) })
+}
+
+/** True for anything made by `definePlugin` from any copy of core. */
+export function isOperatorPlugin (value: unknown): value is OperatorPlugin {
+  return typeof value === 'object' && value !== null && PLUGIN_BRAND in value &&
+    typeof (value as { register?: unknown }).register === 'function'
+}
+
+export function pluginApiVersion (plugin: OperatorPlugin): number {
+  return plugin[PLUGIN_BRAND].api
+}
+
+export function roleAllows (have: Role, need: Role): boolean {
+  return ROLES.indexOf(have) >= ROLES.indexOf(need)
+}

@@ -1,0 +1,5 @@
+export { Registry } from './registry.js'
+export type { CommandEntry, RegisteredCommand } from './commands.js'
+export type { RegisteredCheck, RegisteredStatus } from './systems.js'
+export type { RegisteredFormatter } from './formatters.js'
+export { editDistance, closest } from './suggest.js'

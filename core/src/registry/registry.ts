@@ -1,0 +1,47 @@
+import type { CommandSpec, FormatterSpec, HealthCheckSpec, StatusLineSpec } from '../plugins/contract.js'
+import { ERR_REGISTRY_FROZEN } from '../errors.js'
+import { CommandRegistry } from './commands.js'
+import { SystemRegistry } from './systems.js'
+import { FormatterRegistry } from './formatters.js'
+
+/** The shared registry: commands, health checks, status lines and formatters. Frozen once the daemon is ready. */
+export class Registry {
+  readonly commands = new CommandRegistry()
+  readonly systems = new SystemRegistry()
+  readonly formatters = new FormatterRegistry()
+  #frozen = false
+
+  get frozen (): boolean {
+    return this.#frozen
+  }
+
+  freeze (primaries: Readonly<Record<string, string>> = {}): void {
+    if (this.#frozen) return
+    this.commands.applyPrimaries(primaries)
+    this.#frozen = true
+  }
+
+  #open (plugin: string, what: string): void {
+    if (this.#frozen) throw new ERR_REGISTRY_FROZEN(plugin, what)
+  }
+
+  addCommand (plugin: string, spec: CommandSpec): void {
+    this.#open(plugin, `command '${spec.name}'`)
+    this.commands.add(plugin, spec)
+  }
+
+  addHealthCheck (plugin: string, spec: HealthCheckSpec): void {
+    this.#open(plugin, `health check '${spec.system}'`)
+    this.systems.addCheck(plugin, spec)
+  }
+
+  addStatusLine (plugin: string, spec: StatusLineSpec): void {
+    this.#open(plugin, `status line '${spec.system}'`)
+    this.systems.addStatus(plugin, spec)
+  }
+
+  addFormatter (plugin: string, spec: FormatterSpec): void {
+    this.#open(plugin, `formatter '${spec.kind}'`)
+    this.formatters.add(plugin, spec)
+  }
+}

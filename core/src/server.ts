@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify'
+
+export interface ListenAddress {
+  readonly host: string
+  readonly port: number
+}
+
+/**
+ * Where the daemon listens: HOST if set; otherwise loopback only while there is no TWILIO_AUTH_TOKEN (the embedded
+ * default accepts unsigned webhooks, so it must not be reachable from outside), else every interface.
+ */
+export function listenAddress (env: { HOST: string; PORT: number; TWILIO_AUTH_TOKEN: string }): ListenAddress {
+  const host = env.HOST !== '' ? env.HOST : env.TWILIO_AUTH_TOKEN === '' ? '127.0.0.1' : '0.0.0.0'
+  return { host, port: env.PORT }
+}
+
+/** Refuses settings that are unsafe in production; returns the reason, or undefined when all is well. */
+export function productionProblem (env: { NODE_ENV: string; TWILIO_AUTH_TOKEN: string; AUTHORIZED_NUMBERS: string }): string | undefined {
+  if (env.NODE_ENV !== 'production') return undefined
+  const missing = [
+    env.TWILIO_AUTH_TOKEN === '' ? 'TWILIO_AUTH_TOKEN' : undefined,
+    env.AUTHORIZED_NUMBERS === '' ? 'AUTHORIZED_NUMBERS' : undefined
+  ].filter((v) => v !== undefined)
+  return missing.length === 0 ? undefined : `NODE_ENV=production needs ${missing.join(' and ')}`
+}
+
+/**
+ * Stops on SIGTERM/SIGINT: stop accepting, let in-flight requests finish within the grace period, then exit 0
+ * (or 1 if the grace period ran out).
+ */
+export function handleSignals (app: FastifyInstance, graceMs: number, exit: (code: number) => void = (c) => process.exit(c)): void {
+  let stopping = false
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return
+    stopping = true
+    app.log.info({ signal, graceMs }, 'shutting down: no new requests, finishing in-flight ones')
+    const timer = setTimeout(() => {
+      app.log.error({ graceMs }, 'grace period over, exiting with requests still in flight')
+      exit(1)
+    }, graceMs)
+    timer.unref()
+    app.close().then(() => {
+      clearTimeout(timer)
+      app.log.info('stopped')
+      exit(0)
+    }, (err: unknown) => {
+      app.log.error({ err }, 'error while stopping')
+      exit(1)
+    })
+  }
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
+}

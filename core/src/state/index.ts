@@ -1,0 +1,1 @@
+export { MemoryPageStore, type PageStore } from './pages.js'

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../app.js'
+import type { OperatorPlugin, Role, Channel } from '../plugins/contract.js'
+import type { DispatchResult } from '../dispatch/dispatcher.js'
+
+export interface TestOperatorOptions {
+  /** The plugins under test, with their config (validated as at start-up). */
+  readonly plugins?: ReadonlyArray<{ readonly plugin: OperatorPlugin; readonly config?: Readonly<Record<string, unknown>> }>
+  /** The environment the daemon sees (nothing from process.env leaks in). */
+  readonly env?: Readonly<Record<string, string>>
+  /** Config file contents; default `{ plugins: [] }` (only the built-in commands). */
+  readonly config?: unknown
+  /** Load commands-builtin (help, status, health, more); default true. */
+  readonly builtins?: boolean
+  readonly cwd?: string
+}
+
+export interface ExecOptions {
+  readonly role?: Role
+  readonly id?: string
+  readonly channel?: Channel
+}
+
+export interface TestOperator {
+  readonly app: FastifyInstance
+  /** Runs one command as a sender would and returns the reply text (the first page). */
+  exec(text: string, options?: ExecOptions): Promise<string>
+  /** The same, with the outcome, page count, command and error code. */
+  dispatch(text: string, options?: ExecOptions): Promise<DispatchResult>
+  close(): Promise<void>
+}
+
+/**
+ * The plugin author's test harness (like Hubot's test helper): a daemon with the given plugins, no network listener,
+ * and `exec(text) → reply`.
+ */
+export async function createTestOperator (options: TestOperatorOptions = {}): Promise<TestOperator> {
+  const config = options.config ?? {
+    plugins: options.builtins === false ? [{ package: 'commands-builtin', enabled: false }] : []
+  }
+  const app = await buildApp({
+    env: { COMMAND_DEADLINE_MS: '5000', HEALTH_DEADLINE_MS: '2000', ...options.env },
+    config,
+    plugins: options.plugins ?? [],
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {})
+  })
+  await app.ready()
+  const dispatch = async (text: string, o: ExecOptions = {}): Promise<DispatchResult> =>
+    await app.operator.dispatcher.dispatch(text, { id: o.id ?? 'test', role: o.role ?? 'admin', channel: o.channel ?? 'console' })
+  return {
+    app,
+    dispatch,
+    exec: async (text, o) => (await dispatch(text, o)).reply,
+    close: async () => { await app.close() }
+  }
+}

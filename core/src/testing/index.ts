@@ -1,0 +1,1 @@
+export { createTestOperator, type TestOperator, type TestOperatorOptions, type ExecOptions } from './harness.js'

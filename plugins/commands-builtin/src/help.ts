@@ -1,0 +1,43 @@
+import type { CommandInfo, CommandSpec, HostView } from '@operator/core'
+import { HELP_HINT, usageError } from '@operator/core'
+
+function line (c: CommandInfo): string {
+  return `${c.usage ?? c.name} - ${c.summary}`
+}
+
+/** Every command on one line each within one page; names only if the summaries would not fit. */
+export function renderCommandList (commands: readonly CommandInfo[], budget: number): string {
+  const footer = 'Text HELP <command> for more.'
+  const full = ['Commands:', ...commands.map(line), footer].join('\n')
+  if (full.length <= budget) return full
+  const short = ['Commands:', ...commands.map((c) => `${c.name} - ${c.summary}`), footer].join('\n')
+  if (short.length <= budget) return short
+  return `Commands: ${commands.map((c) => c.name).join(', ')}.\n${footer}`
+}
+
+export function renderCommandHelp (c: CommandInfo): string {
+  const lines = [`${c.usage ?? c.name}`, c.summary]
+  if (c.aliases.length > 0) lines.push(`Also: ${c.aliases.join(', ')}`)
+  if (c.shared && c.sources.length > 0) {
+    lines.push(`Sources: ${c.sources.join(', ')} (default ${c.sources[0]!}; name one: ${c.name} ${c.sources[c.sources.length - 1]!} ...)`)
+  }
+  if (c.role !== 'viewer') lines.push(`Needs role: ${c.role}`)
+  if (c.examples.length > 0) lines.push(`e.g. ${c.examples.join(' | ')}`)
+  return lines.join('\n')
+}
+
+export function helpCommand (host: HostView): CommandSpec {
+  return {
+    name: 'help',
+    aliases: ['commands'],
+    summary: 'list commands; help <command> for usage',
+    usage: 'help [command]',
+    examples: ['help', 'help health'],
+    run (ctx) {
+      if (ctx.argv.length === 0) return renderCommandList(host.commands(), ctx.budget)
+      const info = host.command(ctx.argv[0]!)
+      if (info === undefined) throw usageError(`No command '${ctx.argv[0]!.slice(0, 20)}'. ${HELP_HINT}`)
+      return renderCommandHelp(info)
+    }
+  }
+}
