@@ -1,0 +1,31 @@
+/**
+ * Takes lines in order while they fit in `budget` characters (newlines counted), and says how many were left out:
+ * `+N more` by default. Lines longer than the budget are cut with `...`. Always shows at least one line.
+ */
+export function fitLines (lines: readonly string[], budget: number, more: (n: number) => string = (n) => `+${n} more`): string {
+  const out: string[] = []
+  let used = 0
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!
+    const left = lines.length - i - 1
+    const reserve = left > 0 ? more(left).length + 1 : 0
+    const room = budget - used - (out.length > 0 ? 1 : 0)
+    if (line.length > room - reserve) {
+      if (out.length === 0) {
+        line = truncate(line, Math.max(8, room - reserve))
+      } else {
+        out.push(more(lines.length - i))
+        return out.join('\n')
+      }
+    }
+    out.push(line)
+    used += line.length + (out.length > 1 ? 1 : 0)
+  }
+  return out.join('\n')
+}
+
+/** Cuts a string to `max` characters with a trailing `...`. */
+export function truncate (text: string, max: number): string {
+  if (text.length <= max) return text
+  return max <= 3 ? text.slice(0, max) : `${text.slice(0, max - 3)}...`
+}
