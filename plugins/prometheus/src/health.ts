@@ -1,0 +1,59 @@
+import type { CheckContext, HealthCheckSpec, HealthResult, StatusLine, StatusLineSpec } from '@operator/core'
+import { oneLine } from '@operator/core'
+import type { PrometheusApi } from './client.js'
+
+/**
+ * `/-/healthy` then `/-/ready`: down when Prometheus does not answer or is unhealthy, degraded while it answers but
+ * is not ready yet (starting, replaying its WAL), ok otherwise.
+ */
+export function healthCheck (api: PrometheusApi): HealthCheckSpec {
+  return {
+    system: 'prometheus',
+    async check (ctx: CheckContext): Promise<HealthResult> {
+      const started = Date.now()
+      const healthy = await api.probe('/-/healthy', ctx.signal)
+      if (!healthy.ok) {
+        return { status: 'down', summary: `not healthy (HTTP ${healthy.status})`, latencyMs: Date.now() - started }
+      }
+      const ready = await api.probe('/-/ready', ctx.signal)
+      const latencyMs = Date.now() - started
+      if (!ready.ok) return { status: 'degraded', summary: `healthy, not ready (HTTP ${ready.status})`, latencyMs }
+      return { status: 'ok', summary: `healthy and ready in ${latencyMs}ms`, latencyMs }
+    }
+  }
+}
+
+/**
+ * `prometheus ok 142/145 up, 3 firing`. The line reports Prometheus itself: ok while it answers both questions
+ * (down targets and firing alerts are in the text, and `alerts` / `metrics down` say more); degraded when one of
+ * the two answers fails or no target at all is up; down when neither answers.
+ */
+export function statusLine (api: PrometheusApi): StatusLineSpec {
+  return {
+    system: 'prometheus',
+    async line (ctx: CheckContext): Promise<StatusLine> {
+      const [targets, alerts] = await Promise.allSettled([api.targets(ctx.signal), api.alerts(ctx.signal)])
+      if (targets.status === 'rejected' && alerts.status === 'rejected') {
+        return { status: 'down', text: oneLine(targets.reason) }
+      }
+      const parts: string[] = []
+      let status: StatusLine['status'] = 'ok'
+      if (targets.status === 'fulfilled') {
+        const total = targets.value.length
+        const up = targets.value.filter((t) => t.health === 'up').length
+        parts.push(`${up}/${total} up`)
+        if (total > 0 && up === 0) status = 'degraded'
+      } else {
+        parts.push('targets unknown')
+        status = 'degraded'
+      }
+      if (alerts.status === 'fulfilled') {
+        parts.push(`${alerts.value.filter((a) => a.state === 'firing').length} firing`)
+      } else {
+        parts.push('alerts unknown')
+        status = 'degraded'
+      }
+      return { status, text: parts.join(', ') }
+    }
+  }
+}
