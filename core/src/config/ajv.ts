@@ -1,8 +1,11 @@
 import { Ajv, type ErrorObject } from 'ajv'
 
-/** One Ajv for config validation: defaults filled in, strings from the environment coerced to numbers/booleans. */
-export function createAjv (): Ajv {
-  return new Ajv({ allErrors: false, useDefaults: true, coerceTypes: true, strict: false })
+/**
+ * Ajv for config validation with defaults filled in. `coerceTypes` is for plugin config, where values from the
+ * environment arrive as strings; the JSON config file is validated as typed.
+ */
+export function createAjv ({ coerceTypes = true }: { coerceTypes?: boolean } = {}): Ajv {
+  return new Ajv({ allErrors: false, useDefaults: true, coerceTypes, strict: false })
 }
 /** `/plugins/2/enabled` → `plugins[2].enabled`; a missing property names itself. */
 export function errorKey (error: ErrorObject): string {

@@ -23,6 +23,21 @@ export const envSchema = {
     TWILIO_VERIFY_SIGNATURE: { type: 'boolean', default: true },
     AUTHORIZED_NUMBERS: { type: 'string', default: '' },
     SMS_MAX_SEGMENTS: { type: 'integer', minimum: 1, maximum: 10, default: 3 },
+    /** A command still running after this answers "working on it"; its result follows as an outbound SMS. */
+    SMS_REPLY_DEADLINE_MS: { type: 'integer', minimum: 100, maximum: 14000, default: 8000 },
+    /** Messages one sender may send per window (SMS_RATE_LIMIT_WINDOW). */
+    SMS_RATE_LIMIT_PER_SENDER: { type: 'integer', minimum: 1, default: 10 },
+    /** `1 minute`, `30s`, `2m`, `1h`, or milliseconds. */
+    SMS_RATE_LIMIT_WINDOW: { type: 'string', default: '1 minute' },
+    /** Messages all senders together may send per window. */
+    SMS_RATE_LIMIT_GLOBAL: { type: 'integer', minimum: 1, default: 300 },
+    /** The role of an authorised number that names none. */
+    DEFAULT_ROLE: { type: 'string', enum: ['viewer', 'responder', 'admin'], default: 'viewer' },
+    /** Twilio REST API base URL; only for pointing the client at a local fake or a proxy. */
+    TWILIO_API_BASE_URL: { type: 'string', default: '' },
+    /** `memory` (the embedded default) or `redis`; empty: redis when REDIS_URL is set. */
+    STATE_STORE: { type: 'string', enum: ['', 'memory', 'redis'], default: '' },
+    REDIS_URL: { type: 'string', default: '' },
     PROMETHEUS_URL: { type: 'string' },
     DATADOG_API_KEY: { type: 'string' },
     DATADOG_APP_KEY: { type: 'string' },
@@ -57,5 +72,13 @@ export interface OperatorEnv {
   TWILIO_VERIFY_SIGNATURE: boolean
   AUTHORIZED_NUMBERS: string
   SMS_MAX_SEGMENTS: number
+  SMS_REPLY_DEADLINE_MS: number
+  SMS_RATE_LIMIT_PER_SENDER: number
+  SMS_RATE_LIMIT_WINDOW: string
+  SMS_RATE_LIMIT_GLOBAL: number
+  DEFAULT_ROLE: 'viewer' | 'responder' | 'admin'
+  TWILIO_API_BASE_URL: string
+  STATE_STORE: '' | 'memory' | 'redis'
+  REDIS_URL: string
   [key: string]: unknown
 }

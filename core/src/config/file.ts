@@ -30,20 +30,20 @@ const fileSchema = {
     plugins: {
       type: 'array',
       default: [],
+      // if/then/else rather than anyOf, so an error names the entry's bad key instead of "must match a schema".
       items: {
-        anyOf: [
-          { type: 'string', minLength: 1 },
-          {
-            type: 'object',
-            additionalProperties: false,
-            required: ['package'],
-            properties: {
-              package: { type: 'string', minLength: 1 },
-              enabled: { type: 'boolean', default: true },
-              config: { type: 'object', default: {} }
-            }
+        if: { type: 'string' },
+        then: { minLength: 1 },
+        else: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['package'],
+          properties: {
+            package: { type: 'string', minLength: 1 },
+            enabled: { type: 'boolean' },
+            config: { type: 'object' }
           }
-        ]
+        }
       }
     },
     primary: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
@@ -51,24 +51,24 @@ const fileSchema = {
   }
 } as const
 
-const validate = createAjv().compile(fileSchema)
+const validate = createAjv({ coerceTypes: false }).compile(fileSchema)
 
 /** Validates a parsed config object; `where` names it in errors (the file's path). */
 export function parseConfig (raw: unknown, where: string, baseDir: string, path?: string): OperatorConfigFile {
   const data = structuredClone(raw ?? {}) as Record<string, unknown>
   if (!validate(data)) {
     const error = validate.errors![0]!
-    // anyOf errors on a plugin entry say little; name the entry and the accepted forms instead.
+    // A plugin entry of the wrong shape altogether: name the accepted forms.
     const key = errorKey(error)
-    const expected = error.keyword === 'anyOf' || /^plugins\[\d+\]$/.test(key)
+    const expected = error.keyword === 'if' || (/^plugins\[\d+\]$/.test(key) && error.keyword === 'type')
       ? 'must be a package name or { "package": "...", "enabled": true, "config": {} }'
       : errorExpectation(error)
     throw new ERR_CONFIG_INVALID(where, `${key === '' ? 'the file' : key} ${expected}`)
   }
-  const plugins = (data.plugins as unknown[]).map((p): PluginEntry =>
+  const plugins = (data.plugins as Array<string | Partial<PluginEntry> & { package: string }>).map((p): PluginEntry =>
     typeof p === 'string'
       ? { package: p, enabled: true, config: {} }
-      : p as PluginEntry)
+      : { package: p.package, enabled: p.enabled ?? true, config: p.config ?? {} })
   const seen = new Set<string>()
   for (const p of plugins) {
     if (seen.has(p.package)) throw new ERR_CONFIG_INVALID(where, `plugins names '${p.package}' twice`)

@@ -1,0 +1,83 @@
+import t from 'tap'
+import { createTestOperator } from '../src/testing/index.js'
+import { definePlugin, type HealthResult } from '../src/index.js'
+
+// Three systems whose checks record when they start and end: `health` must run them at once.
+const events: string[] = []
+let release: () => void = () => {}
+const allStarted = new Promise<void>((resolve) => { release = resolve })
+function slowCheck (system: string, result: HealthResult) {
+  return {
+    system,
+    check: async () => {
+      events.push(`start ${system}`)
+      if (events.filter((e) => e.startsWith('start')).length === 3) release()
+      await allStarted // no check can finish before every check has started: only true if they run concurrently
+      events.push(`end ${system}`)
+      return result
+    }
+  }
+}
+
+const systems = definePlugin({
+  name: 'fleet',
+  register (op) {
+    op.healthCheck(slowCheck('alpha', { status: 'ok', summary: 'fine', latencyMs: 3 }))
+    op.healthCheck(slowCheck('beta', { status: 'degraded', summary: 'slow disk', latencyMs: 5 }))
+    op.healthCheck(slowCheck('gamma', { status: 'down', summary: 'unreachable (connection refused)', latencyMs: 1 }))
+    op.healthCheck({ system: 'stuck', deadlineMs: 100, check: () => new Promise<HealthResult>(() => {}) })
+    op.healthCheck({ system: 'broken', check: () => { throw new Error('kaput\nstack') } })
+    op.healthCheck({ system: 'weird', check: () => ({ status: 'fine' }) as never })
+    op.statusLine({ system: 'alpha', line: () => ({ status: 'ok', text: '142/145 up, 3 firing' }) })
+    op.statusLine({ system: 'lineonly', line: () => ({ status: 'ok', text: 'only a status line' }) })
+    op.command({ name: 'deploy', aliases: ['ship'], summary: 'ship it', usage: 'deploy <service>', examples: ['deploy api'], role: 'admin', run: () => 'ok' })
+    op.command({ name: 'metrics', shared: true, summary: 'query metrics', run: () => 'm' })
+  }
+})
+
+const op = await createTestOperator({ plugins: [{ plugin: systems }] })
+t.teardown(() => op.close())
+
+t.test('health runs every check at once: all start before any ends', async (t) => {
+  const reply = await op.exec('health')
+  const firstEnd = events.findIndex((e) => e.startsWith('end'))
+  t.same(events.slice(0, firstEnd).sort(), ['start alpha', 'start beta', 'start gamma'])
+  t.match(reply, /^5 of 7 not ok\n/)
+  t.match(reply, /alpha ok fine \(3ms\)/)
+  t.match(reply, /beta DEGRADED slow disk \(5ms\)/)
+  t.match(reply, /gamma DOWN unreachable \(connection refused\) \(1ms\)/)
+})
+
+t.test('a check past its deadline, a throwing and an invalid one each yield one DOWN line', async (t) => {
+  const reply = await op.exec('health')
+  t.match(reply, /stuck DOWN no answer within 100ms/)
+  t.match(reply, /broken DOWN kaput \(\d+ms\)/)
+  t.notMatch(reply, /stack/)
+  t.match(reply, /weird DOWN check returned an invalid result/)
+  t.match(reply, /self ok up \d+s, \d+MB rss, loop p99 [\d.]+ms, v\d+\.\d+\.\d+/)
+})
+
+t.test('health <system> checks one system; an unknown one lists the known systems', async (t) => {
+  t.match(await op.exec('health ALPHA'), /^alpha ok fine \(3ms\)$/)
+  t.equal(await op.exec('health nosuch'), 'Unknown system \'nosuch\'. Known: self, alpha, beta, gamma, stuck, broken, weird, lineonly.')
+  t.equal(await op.exec('health lineonly'), 'lineonly has no health check; try status.')
+})
+
+t.test('status is one line per system, from its status line or else its health check', async (t) => {
+  const lines = (await op.exec('status')).split('\n')
+  t.equal(lines.length, 8)
+  t.match(lines[0]!, /^self ok up/)
+  t.equal(lines[1], 'alpha ok 142/145 up, 3 firing')
+  t.equal(lines[2], 'beta DEGRADED slow disk')
+  t.equal(lines[7], 'lineonly ok only a status line')
+})
+
+t.test('help lists every command on one page; help <command> gives usage and examples', async (t) => {
+  const r = await op.dispatch('help')
+  t.equal(r.pages, 1)
+  for (const name of ['help', 'status', 'health', 'more', 'deploy', 'metrics']) t.match(r.reply, new RegExp(`^${name}\\b`, 'm'))
+  t.equal(await op.exec('help ship'), 'deploy <service>\nship it\nAlso: ship\nNeeds role: admin\ne.g. deploy api')
+  t.match(await op.exec('help metrics'), /Sources: fleet \(default fleet/)
+  t.equal(await op.exec('help nope'), "No command 'nope'. Text HELP for commands.")
+  t.equal(await op.exec('more'), 'Nothing more to show.')
+})
