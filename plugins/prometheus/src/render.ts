@@ -89,11 +89,30 @@ export function formatRange (data: RangeData, ctx: FormatContext): string {
   return fitReply([`${title} over ${data.range}, min/avg/max/last:`, ...lines], ctx.budget)
 }
 
+/**
+ * Beyond name and severity, the labels that tell alerts apart: those whose value is not the same in every alert
+ * that carries them (alerts of different rules carry different labels, so distinguishingLabels alone would keep
+ * `instance` only because one rule lacks it). A lone alert keeps all, as a lone series does.
+ */
+function alertLabelNames (alerts: readonly AlertLine[]): string[] {
+  const own = (n: string): boolean => n !== 'alertname' && n !== 'severity'
+  if (alerts.length === 1) return distinguishingLabels([alerts[0]!.labels]).filter(own)
+  const values = new Map<string, Set<string>>()
+  for (const a of alerts) {
+    for (const [name, value] of Object.entries(a.labels)) {
+      if (!own(name)) continue
+      const seen = values.get(name) ?? new Set<string>()
+      seen.add(value)
+      values.set(name, seen)
+    }
+  }
+  return [...values].filter(([, seen]) => seen.size > 1).map(([name]) => name).sort()
+}
+
 export function formatAlerts (data: AlertsData, ctx: FormatContext): string {
   const pending = data.pending > 0 ? `, ${data.pending} pending` : ''
   if (data.firing.length === 0) return `No alerts firing${pending}.`
-  // Beyond name and severity, only the labels that tell these alerts apart.
-  const names = distinguishingLabels(data.firing.map((a) => a.labels)).filter((n) => n !== 'alertname' && n !== 'severity')
+  const names = alertLabelNames(data.firing)
   const lines = data.firing.map((a) => {
     const parts = [a.severity, a.name, describeLabels(a.labels, names), a.forMs === undefined ? '' : formatAge(a.forMs)]
     return parts.filter((p) => p !== '').join(' ')

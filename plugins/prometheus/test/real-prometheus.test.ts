@@ -1,0 +1,159 @@
+import t from 'tap'
+import { createTestOperator, type TestOperator } from '@operator/core/testing'
+import { countSegments, definePlugin } from '@operator/core'
+import { startExporter, startPrometheus, freePort, requireBinary, waitUntil, type RunningPrometheus } from '@operator/test-support'
+import prometheus from '../src/index.js'
+
+// One real Prometheus for the whole file: it scrapes a fixture exporter with known series and a target that is
+// down, and evaluates rules of which four alerts fire.
+const FIXTURE = [
+  '# TYPE fixture_temperature_celsius gauge',
+  'fixture_temperature_celsius{room="kitchen"} 21.5',
+  'fixture_temperature_celsius{room="office"} 23.25',
+  'fixture_temperature_celsius{room="server"} 41.123',
+  '# TYPE fixture_queue_bytes gauge',
+  'fixture_queue_bytes{queue="mail"} 1234567',
+  ...Array.from({ length: 150 }, (_, i) => `fixture_many{id="series-${String(i).padStart(3, '0')}",zone="eu-west-1"} ${i * 1.5}`)
+].join('\n')
+
+const RULES = {
+  groups: [{
+    name: 'fixture',
+    rules: [
+      { alert: 'FixtureHot', expr: 'fixture_temperature_celsius > 40', labels: { severity: 'critical' }, annotations: { summary: 'server room is hot' } },
+      { alert: 'FixtureWarm', expr: 'fixture_temperature_celsius > 22', labels: { severity: 'warning' } },
+      { alert: 'FixtureNoSeverity', expr: 'vector(1)' },
+      { alert: 'FixtureSlow', expr: 'vector(1)', for: '1h', labels: { severity: 'critical' } }
+    ]
+  }]
+}
+
+const skip = requireBinary('prometheus')
+
+t.test('against a real Prometheus', { skip }, async (t) => {
+  const exporter = await startExporter(FIXTURE)
+  t.teardown(() => exporter.close())
+  const deadPort = await freePort()
+  const server: RunningPrometheus = await startPrometheus({
+    scrapeTargets: [{ target: exporter.target, job: 'fixture' }, { target: `127.0.0.1:${deadPort}`, job: 'gone' }],
+    rules: RULES
+  })
+  t.teardown(() => server.stop())
+
+  // Scrapes and rule evaluations land after a few seconds: wait for the data the tests assert on.
+  await server.waitForSeries('fixture_many')
+  await server.waitForSeries('up{job="gone"} == 0')
+  await server.waitForSeries('ALERTS{alertstate="firing", alertname="FixtureWarm"}')
+  await waitUntil(async () => {
+    const res = await fetch(`${server.url}/api/v1/alerts`)
+    const body = await res.json() as { data: { alerts: Array<{ state: string }> } }
+    return body.data.alerts.filter((a) => a.state === 'firing').length === 4
+  }, { timeoutMs: 30_000, intervalMs: 250, what: 'four firing alerts' })
+
+  const op: TestOperator = await createTestOperator({
+    plugins: [{ plugin: prometheus, config: { url: server.url, queries: { temp: 'fixture_temperature_celsius', up: '' } } }]
+  })
+  t.teardown(() => op.close())
+
+  t.test('metrics with PromQL lists series highest first, with only the labels that differ', async (t) => {
+    t.equal(await op.exec('metrics fixture_temperature_celsius'), 'server 41.1\noffice 23.3\nkitchen 21.5')
+  })
+
+  t.test('metrics with a named query from config runs its PromQL', async (t) => {
+    t.equal(await op.exec('metrics TEMP'), 'server 41.1\noffice 23.3\nkitchen 21.5')
+  })
+
+  t.test('a single series shows all its labels and a value in significant figures', async (t) => {
+    t.equal(await op.exec('metrics fixture_queue_bytes'), `${exporter.target} fixture mail 1.23M`)
+  })
+
+  t.test('a default named query removed by config is PromQL again, and both targets show', async (t) => {
+    t.equal(await op.exec('metrics up'), `${exporter.target} fixture 1\n127.0.0.1:${deadPort} gone 0`)
+  })
+
+  t.test('the default named query down shows only the targets that are down', async (t) => {
+    t.equal(await op.exec('metrics down'), `127.0.0.1:${deadPort} gone 0`)
+  })
+
+  t.test('a scalar and a string answer plainly', async (t) => {
+    t.equal(await op.exec('metrics scalar(sum(fixture_temperature_celsius))'), '85.9')
+    t.equal(await op.exec('metrics "on call"'), 'on call')
+  })
+
+  t.test('an empty result says so', async (t) => {
+    t.equal(await op.exec('metrics fixture_temperature_celsius{room="attic"}'), 'No series for fixture_temperature_celsius{room="attic"}.')
+  })
+
+  t.test('curly quotes typed on a phone still make valid PromQL', async (t) => {
+    t.equal(await op.exec('metrics fixture_temperature_celsius{room=\u201Coffice\u201D}'), `${exporter.target} fixture office 23.3`)
+  })
+
+  t.test('metrics over a range renders min/avg/max/last per series', async (t) => {
+    t.equal(await op.exec('metrics temp over 1h'),
+      'temp over 1h, min/avg/max/last:\nserver 41.1/41.1/41.1/41.1\noffice 23.3/23.3/23.3/23.3\nkitchen 21.5/21.5/21.5/21.5')
+  })
+
+  t.test('a PromQL syntax error answers with Prometheus\'s own reason', async (t) => {
+    const res = await op.dispatch('metrics sum(fixture_many')
+    t.equal(res.outcome, 'failed')
+    t.match(res.reply, /^metrics: 1:\d+: parse error: /)
+    t.notMatch(res.reply, /invalid parameter/)
+  })
+
+  t.test('many series stay within three SMS segments and say how many were left out', async (t) => {
+    const res = await op.dispatch('metrics fixture_many', { channel: 'sms' })
+    t.equal(res.pages, 1)
+    t.ok(countSegments(res.reply).segments <= 3, `${countSegments(res.reply).segments} segments`)
+    const lines = res.reply.split('\n')
+    t.equal(lines[0], 'series-149 224')
+    t.equal(lines[1], 'series-148 222')
+    t.match(lines[lines.length - 1], /^\+\d+ more$/)
+    const more = Number(/\+(\d+) more/.exec(res.reply)![1])
+    t.equal(lines.length - 1 + more, 150, 'shown plus left out is every series')
+  })
+
+  t.test('metrics alone lists the named queries', async (t) => {
+    const reply = await op.exec('metrics')
+    t.match(reply, /^Named queries \(metrics <name> \[over 1h\]\):\n/)
+    t.match(reply, /\ncpu: 100 \* \(1 - avg by \(instance\)/)
+    t.match(reply, /\ntemp: fixture_temperature_celsius/)
+    t.notMatch(reply, /\nup: /, 'the default removed by config is gone')
+  })
+
+  t.test('alerts lists firing alerts most severe first with how long they have fired', async (t) => {
+    const lines = (await op.exec('alerts')).split('\n')
+    t.equal(lines[0], '4 firing, 1 pending:')
+    t.match(lines[1], /^critical FixtureHot server \d+(ms|s|m\d*s?)$/)
+    t.match(lines[2], /^warning FixtureWarm (server|office) \d/)
+    t.match(lines[3], /^warning FixtureWarm (server|office) \d/)
+    t.match(lines[4], /^none FixtureNoSeverity \d/)
+    t.equal(lines.length, 5)
+  })
+
+  t.test('health prometheus checks healthy and ready with latency', async (t) => {
+    t.match(await op.exec('health prometheus'), /^prometheus ok healthy and ready in \d+ms \(\d+ms\)$/)
+  })
+
+  t.test('status shows targets up out of total and firing alerts', async (t) => {
+    const reply = await op.exec('status')
+    t.match(reply, /(^|\n)prometheus ok 1\/2 up, 4 firing(\n|$)/)
+  })
+
+  t.test('with a second metrics provider, the primary answers metrics and the source word picks Prometheus', async (t) => {
+    const other = definePlugin({
+      name: 'other',
+      register (o) {
+        o.command({ name: 'metrics', shared: true, summary: 'other metrics', run: (ctx) => `other says ${ctx.args}` })
+      }
+    })
+    const both = await createTestOperator({
+      plugins: [{ plugin: prometheus, config: { url: server.url } }, { plugin: other }],
+      config: { plugins: [], primary: { metrics: 'other' } }
+    })
+    t.teardown(() => both.close())
+    t.equal(await both.exec('metrics up'), 'other says up')
+    const res = await both.dispatch('metrics prometheus up')
+    t.equal(res.plugin, 'prometheus')
+    t.equal(res.reply, `${exporter.target} fixture 1\n127.0.0.1:${deadPort} gone 0`)
+  })
+})
