@@ -1,0 +1,109 @@
+import { isHttpStatusError, type HttpClient, type QueryValue } from '@operator/core'
+import {
+  apiKeyRejected, appKeyRejected, keysRejected, noAppKey, queryRejected, translateStatus, unexpectedAnswer
+} from './errors.js'
+
+/** One series of `/api/v1/query` (the fields this plugin reads). */
+export interface DatadogSeries {
+  readonly metric?: string
+  readonly display_name?: string
+  readonly scope?: string
+  readonly tag_set?: readonly string[]
+  readonly pointlist: ReadonlyArray<readonly [number, number | null]>
+  readonly unit?: ReadonlyArray<{ readonly short_name?: string | null; readonly name?: string } | null> | null
+}
+
+export interface DatadogQueryAnswer {
+  readonly status?: string
+  readonly error?: string
+  readonly series: readonly DatadogSeries[]
+}
+
+export type MonitorState = 'OK' | 'Alert' | 'Warn' | 'No Data' | 'Ignored' | 'Skipped' | 'Unknown'
+
+/** One monitor of `/api/v1/monitor` (the fields this plugin reads). */
+export interface DatadogMonitor {
+  readonly id: number
+  readonly name: string
+  readonly overall_state: MonitorState | string
+  readonly priority?: number | null
+  readonly state?: {
+    readonly groups?: Readonly<Record<string, { readonly status?: string; readonly last_triggered_ts?: number | null }>>
+  }
+}
+
+export interface DatadogApiOptions {
+  readonly hasAppKey: boolean
+  readonly timeoutMs: number
+}
+
+/**
+ * The three Datadog v1 calls Operator makes, with Datadog's failures turned into one-line reasons. The keys travel
+ * only as the client's default headers (DD-API-KEY, DD-APPLICATION-KEY), never in a URL, a message or a log.
+ */
+export class DatadogApi {
+  readonly #http: HttpClient
+  readonly #hasAppKey: boolean
+  readonly #timeoutMs: number
+
+  constructor (http: HttpClient, options: DatadogApiOptions) {
+    this.#http = http
+    this.#hasAppKey = options.hasAppKey
+    this.#timeoutMs = options.timeoutMs
+  }
+
+  get hasAppKey (): boolean {
+    return this.#hasAppKey
+  }
+
+  /** `GET /api/v1/validate`: true when the API key is valid; a 403 is an answer here, not an error. */
+  async validate (signal: AbortSignal): Promise<boolean> {
+    try {
+      const body = await this.#http.getJson<{ valid?: unknown }>('/api/v1/validate', { signal, timeoutMs: this.#timeoutMs })
+      return body.valid === true
+    } catch (err) {
+      if (isHttpStatusError(err) && (err.status === 403 || err.status === 401)) return false
+      throw translateStatus(err)
+    }
+  }
+
+  /** `GET /api/v1/query` over [from, to] (epoch seconds). */
+  async query (query: string, from: number, to: number, signal: AbortSignal): Promise<DatadogQueryAnswer> {
+    const body = await this.#withAppKey('queries', '/api/v1/query', { from, to, query }, signal)
+    const answer = body as Partial<DatadogQueryAnswer> | null
+    if (answer === null || typeof answer !== 'object') throw unexpectedAnswer('query')
+    // The query API may answer 200 with `status: "error"` and its reason in `error`.
+    if (answer.status === 'error') throw queryRejected(String(answer.error ?? 'query failed').replace(/\s+/g, ' ').trim())
+    if (!Array.isArray(answer.series)) throw unexpectedAnswer('query')
+    return answer as DatadogQueryAnswer
+  }
+
+  /** `GET /api/v1/monitor`, optionally with group details for some states and a name filter. */
+  async monitors (signal: AbortSignal, options: { groupStates?: readonly string[]; name?: string } = {}): Promise<DatadogMonitor[]> {
+    const body = await this.#withAppKey('monitors', '/api/v1/monitor', {
+      group_states: options.groupStates?.join(','),
+      name: options.name
+    }, signal)
+    if (!Array.isArray(body)) throw unexpectedAnswer('monitor list')
+    return body as DatadogMonitor[]
+  }
+
+  async #withAppKey (what: string, path: string, query: Record<string, QueryValue>, signal: AbortSignal): Promise<unknown> {
+    if (!this.#hasAppKey) throw noAppKey(what)
+    try {
+      return await this.#http.getJson<unknown>(path, { query, signal, timeoutMs: this.#timeoutMs })
+    } catch (err) {
+      if (isHttpStatusError(err) && (err.status === 403 || err.status === 401)) throw await this.#whichKey(signal)
+      throw translateStatus(err)
+    }
+  }
+
+  /** Datadog answers a bare 403 for either key; the API key alone can be checked, so the other one is to blame. */
+  async #whichKey (signal: AbortSignal): Promise<Error> {
+    try {
+      return (await this.validate(signal)) ? appKeyRejected() : apiKeyRejected()
+    } catch {
+      return keysRejected()
+    }
+  }
+}

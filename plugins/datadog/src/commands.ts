@@ -1,0 +1,44 @@
+import type { CommandSpec } from '@operator/core'
+import type { DatadogApi } from './api.js'
+import { parseMetricsArgs } from './query-args.js'
+import { toRows } from './series.js'
+import { monitorsToShow, SHOWN_STATES } from './monitors.js'
+import type { MonitorsResult, QueriesResult, SeriesResult } from './render.js'
+
+export function metricsCommand (api: DatadogApi, queries: Readonly<Record<string, string>>): CommandSpec {
+  const names = Object.keys(queries).sort()
+  return {
+    name: 'metrics',
+    shared: true,
+    summary: 'Datadog metrics: a named query or a Datadog query, last 5m',
+    usage: 'metrics [datadog] <name|query> [over 1h]',
+    examples: ['metrics cpu', 'metrics cpu over 1h', 'metrics datadog avg:system.load.1{*}by{host}'],
+    async run (ctx) {
+      if (ctx.argv.length === 0) return { kind: 'datadog.queries', data: { names } satisfies QueriesResult }
+      const request = parseMetricsArgs(ctx.argv, queries)
+      const to = Math.floor(Date.now() / 1000)
+      const answer = await api.query(request.query, to - request.windowSeconds, to, ctx.signal)
+      const data: SeriesResult = { ...request, rows: toRows(answer.series) }
+      return { kind: 'datadog.series', data }
+    }
+  }
+}
+
+export function monitorsCommand (api: DatadogApi): CommandSpec {
+  return {
+    name: 'monitors',
+    aliases: ['monitor'],
+    summary: 'Datadog monitors in Alert, Warn or No Data, worst first',
+    usage: 'monitors [name filter]',
+    examples: ['monitors', 'monitors checkout'],
+    async run (ctx) {
+      const filter = ctx.args === '' ? undefined : ctx.args
+      const monitors = await api.monitors(ctx.signal, {
+        groupStates: SHOWN_STATES.map((s) => s.toLowerCase()),
+        ...(filter !== undefined ? { name: filter } : {})
+      })
+      const data: MonitorsResult = { rows: monitorsToShow(monitors), total: monitors.length, filter }
+      return { kind: 'datadog.monitors', data }
+    }
+  }
+}
