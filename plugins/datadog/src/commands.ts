@@ -2,11 +2,11 @@ import type { CommandSpec } from '@operator/core'
 import type { DatadogApi } from './api.js'
 import { parseMetricsArgs } from './query-args.js'
 import { toRows } from './series.js'
-import { monitorsToShow, SHOWN_STATES } from './monitors.js'
+import { countMonitors, monitorsToShow, SHOWN_STATES } from './monitors.js'
 import type { MonitorsResult, QueriesResult, SeriesResult } from './render.js'
 
 export function metricsCommand (api: DatadogApi, queries: Readonly<Record<string, string>>): CommandSpec {
-  const names = Object.keys(queries).sort()
+  const list = Object.keys(queries).sort().map((name) => ({ name, query: queries[name]! }))
   return {
     name: 'metrics',
     shared: true,
@@ -14,7 +14,7 @@ export function metricsCommand (api: DatadogApi, queries: Readonly<Record<string
     usage: 'metrics [datadog] <name|query> [over 1h]',
     examples: ['metrics cpu', 'metrics cpu over 1h', 'metrics datadog avg:system.load.1{*}by{host}'],
     async run (ctx) {
-      if (ctx.argv.length === 0) return { kind: 'datadog.queries', data: { names } satisfies QueriesResult }
+      if (ctx.argv.length === 0) return { kind: 'datadog.queries', data: { queries: list } satisfies QueriesResult }
       const request = parseMetricsArgs(ctx.argv, queries)
       const to = Math.floor(Date.now() / 1000)
       const answer = await api.query(request.query, to - request.windowSeconds, to, ctx.signal)
@@ -37,7 +37,7 @@ export function monitorsCommand (api: DatadogApi): CommandSpec {
         groupStates: SHOWN_STATES.map((s) => s.toLowerCase()),
         ...(filter !== undefined ? { name: filter } : {})
       })
-      const data: MonitorsResult = { rows: monitorsToShow(monitors), total: monitors.length, filter }
+      const data: MonitorsResult = { rows: monitorsToShow(monitors), counts: countMonitors(monitors), total: monitors.length, filter }
       return { kind: 'datadog.monitors', data }
     }
   }

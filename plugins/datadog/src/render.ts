@@ -1,4 +1,5 @@
-import { fitLines, formatAge, formatNumber, truncate, type FormatterSpec } from '@operator/core'
+import { formatAge, formatNumber, truncate, type FormatterSpec } from '@operator/core'
+import { fitReply } from './fit.js'
 import type { SeriesRow } from './series.js'
 import type { MonitorRow } from './monitors.js'
 
@@ -11,45 +12,60 @@ export interface SeriesResult {
 }
 
 export interface QueriesResult {
-  readonly names: readonly string[]
+  readonly queries: ReadonlyArray<{ readonly name: string; readonly query: string }>
 }
 
 export interface MonitorsResult {
   readonly rows: readonly MonitorRow[]
+  readonly counts: { readonly alert: number; readonly warn: number; readonly noData: number }
   /** Monitors looked at (all states), for the all-clear line. */
   readonly total: number
   readonly filter: string | undefined
 }
 
-// Lines are plain GSM-7 text: no brackets or braces (two septets each) and no ellipsis character.
+// Lines are plain GSM-7 text where this plugin chooses the words: parentheses, not brackets, and no ellipsis character.
 const MAX_LINE = 120
+const TITLE_SHOWN = 48
+const QUERY_SHOWN = 60
+
+/** What a reply calls the query: its name, or the query cut short (as the Prometheus plugin does). */
+function title (data: SeriesResult): string {
+  return data.name ?? truncate(data.query, TITLE_SHOWN)
+}
 
 function value (n: number | undefined, unit: string | undefined): string {
   if (n === undefined) return 'no data'
   return `${formatNumber(n)}${unit ?? ''}`
 }
 
+/** `web-1 12.3%`; the value alone for a series with nothing to tell it apart. */
+function line (label: string, text: string): string {
+  return truncate(label === '' ? text : `${label} ${text}`, MAX_LINE)
+}
+
 export function seriesLine (row: SeriesRow, range: boolean): string {
-  if (!range || row.last === undefined) return truncate(`${row.label} ${value(row.last, row.unit)}`, MAX_LINE)
-  const n = (x: number | undefined): string => value(x, undefined)
-  return truncate(`${row.label} min ${n(row.min)} avg ${n(row.avg)} max ${n(row.max)} last ${value(row.last, row.unit)}`, MAX_LINE)
+  if (!range || row.last === undefined) return line(row.label, value(row.last, row.unit))
+  const numbers = [row.min, row.avg, row.max].map((n) => value(n, undefined))
+  return line(row.label, `${numbers.join('/')}/${value(row.last, row.unit)}`)
 }
 
 export const seriesFormatter: FormatterSpec<SeriesResult> = {
   kind: 'datadog.series',
   format (data, { budget }) {
+    const window = formatAge(data.windowSeconds * 1000)
     if (data.rows.length === 0) {
-      const what = data.name ?? truncate(data.query, 60)
-      return `No data for ${what} in the last ${formatAge(data.windowSeconds * 1000)}.`
+      return data.range ? `No series for ${title(data)} over ${window}.` : `No series for ${title(data)} in the last ${window}.`
     }
-    return fitLines(data.rows.map((r) => seriesLine(r, data.range)), budget)
+    const lines = data.rows.map((r) => seriesLine(r, data.range))
+    return fitReply(data.range ? [`${title(data)} over ${window}, min/avg/max/last:`, ...lines] : lines, budget)
   }
 }
 
 export const queriesFormatter: FormatterSpec<QueriesResult> = {
   kind: 'datadog.queries',
   format (data, { budget }) {
-    return truncate(`Named queries: ${data.names.join(', ')}. Text metrics <name> [over 1h] or a Datadog query.`, budget)
+    const lines = data.queries.map((q) => `${q.name}: ${truncate(q.query, QUERY_SHOWN)}`)
+    return fitReply(['Named queries (metrics <name> [over 1h]):', ...lines], budget)
   }
 }
 
@@ -72,6 +88,8 @@ export const monitorsFormatter: FormatterSpec<MonitorsResult> = {
       return `No monitors${which} in Alert, Warn or No Data (${data.total} checked).`
     }
     const now = Date.now()
-    return fitLines(data.rows.map((r) => monitorLine(r, now)), budget)
+    const { alert, warn, noData } = data.counts
+    const head = `${alert} alert, ${warn} warn, ${noData} no data:`
+    return fitReply([head, ...data.rows.map((r) => monitorLine(r, now))], budget)
   }
 }

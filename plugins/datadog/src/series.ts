@@ -1,7 +1,7 @@
 import { describeLabels, distinguishingLabels } from '@operator/core'
 import type { DatadogSeries } from './api.js'
 
-/** One series ready to print: what tells it apart, its unit, and its numbers (undefined when it had no points). */
+/** One series ready to print: what tells it apart ('' when nothing does), its unit, and its numbers (undefined when it had no points). */
 export interface SeriesRow {
   readonly label: string
   readonly unit: string | undefined
@@ -66,7 +66,7 @@ export function toRows (series: readonly DatadogSeries[]): SeriesRow[] {
   // The metric first when it differs: `system.load.1 web-1` reads better than `web-1 system.load.1`.
   const ordered = names.includes('__metric') ? ['__metric', ...names.filter((n) => n !== '__metric')] : names
   const rows = labelled.map(({ s, labels }): SeriesRow => ({
-    label: describeLabels(labels, ordered) || metricName(s),
+    label: describeLabels(labels, ordered),
     unit: unitOf(s),
     ...stats(s)
   }))

@@ -34,7 +34,7 @@ t.test('a named query sends its Datadog query; config adds and overrides names',
     f.seedQuery('sum:checkout.orders{*}', [{ metric: 'checkout.orders', pointlist: points(1234567) }])
     f.seedQuery('avg:system.load.1{*}by{host}', [{ metric: 'system.load.1', scope: 'host:db-1', pointlist: points(0.5) }])
   })
-  t.equal(await op.exec('metrics checkout'), 'checkout.orders 1.23M', 'a single unscoped series shows its metric')
+  t.equal(await op.exec('metrics checkout'), '1.23M', 'a single series with nothing to tell apart is its value alone')
   t.equal(await op.exec('metrics LOAD'), 'db-1 0.5', 'names are case-insensitive; a single series keeps its tags')
   await op.exec('metrics cpu')
   t.same(fake.requestsTo('/api/v1/query').map((r) => r.query.get('query')),
@@ -43,8 +43,16 @@ t.test('a named query sends its Datadog query; config adds and overrides names',
 
 t.test('metrics alone lists the named queries', async (t) => {
   const { fake, op } = await setup(t, { queries: { checkout: 'sum:checkout.orders{*}' } })
-  t.equal(await op.exec('metrics'),
-    'Named queries: checkout, cpu, disk, errors, load, memory, up. Text metrics <name> [over 1h] or a Datadog query.')
+  t.equal(await op.exec('metrics'), [
+    'Named queries (metrics <name> [over 1h]):',
+    'checkout: sum:checkout.orders{*}',
+    'cpu: avg:system.cpu.user{*}by{host}',
+    'disk: max:system.disk.in_use{*}by{host}',
+    'errors: sum:trace.http.request.errors{*}by{service}.as_count()',
+    'load: avg:system.load.1{*}by{host}',
+    'memory: avg:system.mem.used{*}by{host}',
+    'up: avg:datadog.agent.running{*}by{host}'
+  ].join('\n'))
   t.equal(fake.requests.length, 0, 'nothing asked of Datadog')
 })
 
@@ -60,7 +68,7 @@ t.test('over 1h asks for an hour and shows min / avg / max / last per series', a
     { metric: 'system.cpu.user', scope: 'host:web-2', pointlist: points(20, 40, 30) }
   ]))
   t.equal(await op.exec('metrics cpu over 1h'),
-    'web-2 min 20 avg 30 max 40 last 30\nweb-1 min 1 avg 3 max 6 last 6%')
+    'cpu over 1h, min/avg/max/last:\nweb-2 20/30/40/30\nweb-1 1/3/6/6%')
   const [req] = fake.requestsTo('/api/v1/query')
   t.equal(Number(req!.query.get('to')) - Number(req!.query.get('from')), 3600)
 })
@@ -72,10 +80,10 @@ t.test('a bad range answers with how to write one', async (t) => {
   t.equal(fake.requests.length, 0)
 })
 
-t.test('no series says there was no data in the window', async (t) => {
+t.test('no series says so, naming the query and the window', async (t) => {
   const { op } = await setup(t)
-  t.equal(await op.exec('metrics cpu'), 'No data for cpu in the last 5m.')
-  t.equal(await op.exec('metrics avg:nothing.here{*} over 2h'), 'No data for avg:nothing.here{*} in the last 2h.')
+  t.equal(await op.exec('metrics cpu'), 'No series for cpu in the last 5m.')
+  t.equal(await op.exec('metrics avg:nothing.here{*} over 2h'), 'No series for avg:nothing.here{*} over 2h.')
 })
 
 t.test('a query returning several metrics labels each line with its metric', async (t) => {

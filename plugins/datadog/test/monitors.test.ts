@@ -1,0 +1,62 @@
+import t from 'tap'
+import type { DatadogMonitorSeed } from '@operator/test-support'
+import { countSegments } from '@operator/core'
+import { setup } from './fixtures/setup.js'
+
+const nowS = (): number => Math.floor(Date.now() / 1000)
+
+const MONITORS: DatadogMonitorSeed[] = [
+  { id: 1, name: 'Disk almost full', overall_state: 'Warn', priority: 3 },
+  { id: 2, name: 'Checkout errors high', overall_state: 'Alert', priority: 2 },
+  { id: 3, name: 'CPU high', overall_state: 'Alert', priority: 1,
+    groups: {
+      'host:web-1': { status: 'Alert', last_triggered_ts: nowS() - 720 },
+      'host:web-2': { status: 'Alert', last_triggered_ts: nowS() - 300 },
+      'host:web-3': { status: 'OK' }
+    } },
+  { id: 4, name: 'Payments heartbeat', overall_state: 'No Data', priority: null },
+  { id: 5, name: 'Queue depth', overall_state: 'Warn', priority: null },
+  { id: 6, name: 'Latency p99', overall_state: 'OK', priority: 1 },
+  { id: 7, name: 'Muted thing', overall_state: 'Ignored' }
+]
+
+t.test('monitors in Alert, Warn and No Data, most severe first, then by priority', async (t) => {
+  const { fake, op } = await setup(t, {}, (f) => f.seedMonitors(MONITORS))
+  t.equal(await op.exec('monitors'), [
+    '2 alert, 2 warn, 1 no data:',
+    'ALERT P1 CPU high 5m (host:web-1, host:web-2)',
+    'ALERT P2 Checkout errors high',
+    'WARN P3 Disk almost full',
+    'WARN Queue depth',
+    'NO DATA Payments heartbeat'
+  ].join('\n'))
+  const [req] = fake.requestsTo('/api/v1/monitor')
+  t.equal(req!.query.get('group_states'), 'alert,warn,no data', 'asks for the groups in those states')
+})
+
+t.test('monitors <text> filters by name', async (t) => {
+  const { fake, op } = await setup(t, {}, (f) => f.seedMonitors(MONITORS))
+  t.equal(await op.exec('monitors checkout'), '1 alert, 0 warn, 0 no data:\nALERT P2 Checkout errors high')
+  t.equal(fake.requestsTo('/api/v1/monitor')[0]!.query.get('name'), 'checkout')
+})
+
+t.test('all clear says how many monitors were checked', async (t) => {
+  const { op } = await setup(t, {}, (f) => f.seedMonitors([
+    { id: 1, name: 'Latency p99', overall_state: 'OK' },
+    { id: 2, name: 'CPU', overall_state: 'OK' }
+  ]))
+  t.equal(await op.exec('monitors'), 'No monitors in Alert, Warn or No Data (2 checked).')
+  t.equal(await op.exec('monitors cpu'), "No monitors matching 'cpu' in Alert, Warn or No Data (1 checked).")
+})
+
+t.test('many alerting monitors fit one SMS reply of at most 3 segments, ending with +N more', async (t) => {
+  const many: DatadogMonitorSeed[] = Array.from({ length: 60 }, (_, i) => ({
+    id: i + 1, name: `Service ${String(i).padStart(2, '0')} error budget burning fast`, overall_state: 'Alert', priority: (i % 5) + 1
+  }))
+  const { op } = await setup(t, {}, (f) => f.seedMonitors(many))
+  const result = await op.dispatch('monitors', { channel: 'sms' })
+  t.equal(result.pages, 1)
+  t.ok(countSegments(result.reply).segments <= 3, 'within 3 segments')
+  t.match(result.reply, /^60 alert, 0 warn, 0 no data:\nALERT P1 Service 00 /)
+  t.match(result.reply, /\n\+\d+ more$/)
+})
