@@ -1,0 +1,116 @@
+import t from 'tap'
+import { spawn, execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { freePort } from '@operator/test-support'
+
+const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url))
+const run = promisify(execFile)
+// A clean environment: nothing from the developer's shell (or a .env) decides what these tests see.
+const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_FORMAT: 'json' }
+
+function appDir (config?: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'operator-cli-'))
+  if (config !== undefined) writeFileSync(join(dir, 'operator.config.json'), JSON.stringify(config))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+async function operator (args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd, env: { ...baseEnv, ...env } })
+    return { code: 0, stdout, stderr }
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+t.test('exec "status" prints a line for self on a fresh directory with no config', async (t) => {
+  const r = await operator(['exec', 'status'], appDir())
+  t.equal(r.code, 0)
+  t.match(r.stdout, /^self ok up \d+s, \d+MB rss, loop p99 [\d.]+ms, v0\.1\.0\n$/)
+})
+
+t.test('exec "helth" suggests health and exits non-zero', async (t) => {
+  const r = await operator(['exec', 'helth'], appDir())
+  t.equal(r.code, 1)
+  t.equal(r.stderr, "Unknown command 'helth'. Did you mean 'health'? Text HELP for commands.\n")
+})
+
+t.test('exec "help" lists the built-in commands', async (t) => {
+  const r = await operator(['exec', 'help'], appDir())
+  t.equal(r.code, 0)
+  for (const name of ['help', 'status', 'health', 'more']) t.match(r.stdout, new RegExp(`^${name}\\b`, 'm'))
+})
+
+t.test('a config naming a missing package stops start and config check with its name', async (t) => {
+  const dir = appDir({ plugins: ['operator-plugin-nonexistent'] })
+  for (const args of [['config', 'check'], ['start']]) {
+    const r = await operator(args, dir, { PORT: String(await freePort()) })
+    t.equal(r.code, 1, `${args.join(' ')} exits 1`)
+    t.match(r.stderr, /^operator: Plugin 'operator-plugin-nonexistent' cannot be resolved: .* \[OPR_ERR_PLUGIN_NOT_FOUND\]\n$/)
+  }
+})
+
+t.test('config check reports what is enabled; plugins says why for each', async (t) => {
+  const dir = appDir({ plugins: [{ package: 'prometheus', enabled: false }] })
+  const check = await operator(['config', 'check'], dir)
+  t.equal(check.code, 0)
+  t.match(check.stdout, /^Config OK \(.*operator\.config\.json\): 1 plugin\(s\) enabled: builtin\n$/)
+  const list = await operator(['plugins'], dir)
+  t.match(list.stdout, /\[on\] +@operator\/plugin-commands-builtin@0\.1\.0 - built in, enabled by default\n +name: builtin; commands: help, status, health, more/)
+  t.match(list.stdout, /\[off\] @operator\/plugin-prometheus - disabled in the config file/)
+  t.match(list.stdout, /\[off\] @operator\/plugin-datadog - not configured \(set DATADOG_API_KEY\)/)
+})
+
+t.test('a config that disables commands-builtin leaves help unknown', async (t) => {
+  const r = await operator(['exec', 'help'], appDir({ plugins: [{ package: 'commands-builtin', enabled: false }] }))
+  t.equal(r.code, 1)
+  t.match(r.stderr, /^Unknown command 'help'/)
+})
+
+t.test('an invalid environment value stops start-up naming the variable', async (t) => {
+  const r = await operator(['config', 'check'], appDir(), { PORT: 'eighty' })
+  t.equal(r.code, 1)
+  t.match(r.stderr, /PORT/)
+})
+
+t.test('production refuses to start without TWILIO_AUTH_TOKEN and AUTHORIZED_NUMBERS', async (t) => {
+  const r = await operator(['start'], appDir(), { NODE_ENV: 'production', PORT: String(await freePort()) })
+  t.equal(r.code, 1)
+  t.match(r.stderr, /refusing to start: NODE_ENV=production needs TWILIO_AUTH_TOKEN and AUTHORIZED_NUMBERS/)
+})
+
+t.test('start listens on 127.0.0.1, answers /healthz and /readyz, and exits 0 on SIGTERM', async (t) => {
+  const port = await freePort()
+  const child = spawn(process.execPath, [BIN, 'start'], { cwd: appDir(), env: { ...baseEnv, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout.on('data', (c: Buffer) => { out += c.toString() })
+  child.stderr.on('data', (c: Buffer) => { out += c.toString() })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+  let healthz: Response | undefined
+  for (let i = 0; i < 100 && healthz === undefined; i++) {
+    healthz = await fetch(`http://127.0.0.1:${port}/healthz`).catch(async () => { await new Promise((r) => setTimeout(r, 50)); return undefined })
+  }
+  t.equal(healthz?.status, 200)
+  const ready = await fetch(`http://127.0.0.1:${port}/readyz`)
+  t.equal(ready.status, 200)
+  t.match(await ready.json(), { status: 'ready', plugins: 1 })
+  t.match(out, /embedded default, listening on 127\.0\.0\.1 only/)
+  child.kill('SIGTERM')
+  t.equal(await exited, 0)
+})
+
+t.test('usage and version', async (t) => {
+  const dir = appDir()
+  t.equal((await operator(['--version'], dir)).stdout, '0.1.0\n')
+  const bad = await operator(['frobnicate'], dir)
+  t.equal(bad.code, 2)
+  t.match(bad.stderr, /unknown command 'frobnicate'/)
+  t.match((await operator(['help'], dir)).stdout, /operator exec "<text>"/)
+})
