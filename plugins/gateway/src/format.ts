@@ -1,0 +1,90 @@
+import type { FormatterSpec, HealthStatus } from '@operator/core'
+import { fitLines, formatNumber } from '@operator/core'
+import type { AwsMetrics, WindowStats } from './drivers/aws.js'
+import type { FieldRow } from './drivers/custom.js'
+import { formatCount, type KongNode } from './drivers/kong.js'
+import type { UpstreamsData } from './drivers/types.js'
+import { describeValues } from './reading.js'
+
+/** Bad states shout, as `status` prints them. */
+export function statusWord (status: HealthStatus): string {
+  return status === 'ok' ? 'ok' : status === 'degraded' ? 'DEGRADED' : 'DOWN'
+}
+
+export interface SummaryData {
+  readonly status: HealthStatus
+  readonly text: string
+  readonly extra: readonly string[]
+}
+
+export const summaryFormatter: FormatterSpec<SummaryData> = {
+  kind: 'gateway.summary',
+  format: (d, { budget }) => fitLines([`gateway ${statusWord(d.status)} ${d.text}`, ...d.extra], budget)
+}
+
+export const kongNodeFormatter: FormatterSpec<KongNode> = {
+  kind: 'gateway.kong-node',
+  format (node, { budget }) {
+    const s = node.server
+    const n = (key: string): string => (typeof s[key] === 'number' ? formatNumber(s[key]) : '?')
+    const name = ['kong', node.version, node.hostname === undefined ? undefined : `(${node.hostname})`].filter(Boolean).join(' ')
+    return fitLines([
+      `${name}: db ${node.dbReachable ? 'reachable' : 'UNREACHABLE'}`,
+      `conns ${n('connections_active')} active, ${n('connections_reading')} reading, ${n('connections_writing')} writing, ${n('connections_waiting')} waiting`,
+      `requests ${n('total_requests')}, accepted ${n('connections_accepted')}, handled ${n('connections_handled')}`,
+      `${formatCount(node.services, 'services')}, ${formatCount(node.routes, 'routes')}, ${formatCount(node.upstreams, 'upstreams')}`
+    ], budget)
+  }
+}
+
+const HEALTH_ORDER: Readonly<Record<string, number>> = { UNHEALTHY: 0, DNS_ERROR: 1, HEALTHCHECKS_OFF: 3, HEALTHY: 4 }
+const HEALTH_WORD: Readonly<Record<string, string>> = {
+  UNHEALTHY: 'UNHEALTHY', DNS_ERROR: 'DNS ERROR', HEALTHCHECKS_OFF: 'checks off', HEALTHY: 'healthy'
+}
+
+/** Unhealthy targets first (then unknown states, checks off, healthy), each group by upstream and target. */
+export const upstreamsFormatter: FormatterSpec<UpstreamsData> = {
+  kind: 'gateway.upstreams',
+  format (d, { budget }) {
+    if (d.upstreams === 0) return 'kong has no upstreams'
+    const rank = (h: string): number => HEALTH_ORDER[h] ?? 2
+    const targets = [...d.targets].sort((a, b) => rank(a.health) - rank(b.health) ||
+      a.upstream.localeCompare(b.upstream) || a.target.localeCompare(b.target))
+    const bad = targets.filter((t) => rank(t.health) < 2).length
+    const healthy = targets.filter((t) => t.health === 'HEALTHY').length
+    const scope = d.checked < d.upstreams ? ` (first ${d.checked} of ${d.upstreams} upstreams)` : ` in ${d.upstreams} upstreams`
+    const head = targets.length === 0
+      ? `no targets${scope}`
+      : `${healthy}/${targets.length} targets healthy, ${bad} unhealthy${scope}`
+    const lines = targets.map((t) => `${t.upstream} ${t.target} ${HEALTH_WORD[t.health] ?? t.health}`)
+    return fitLines([head, ...lines], budget)
+  }
+}
+
+function windowLine (w: WindowStats): string {
+  const parts = describeValues(w.values)
+  return `last ${w.minutes}m: ${[...parts.slice(0, 1), `${formatNumber(w.requests)} req`, ...parts.slice(1)].join(', ')}`
+}
+
+export const awsMetricsFormatter: FormatterSpec<AwsMetrics> = {
+  kind: 'gateway.aws-metrics',
+  format (m, { budget }) {
+    const head = `api gateway ${m.api} ${m.stage}${m.empty ? ': no datapoints in 15m (no traffic, or check apiName and stage)' : ''}`
+    return fitLines([head, windowLine(m.short), windowLine(m.long)], budget)
+  }
+}
+
+const ROW_ORDER: Readonly<Record<HealthStatus, number>> = { down: 0, degraded: 1, ok: 2 }
+
+export const customFieldsFormatter: FormatterSpec<readonly FieldRow[]> = {
+  kind: 'gateway.custom-fields',
+  format (rows, { budget }) {
+    const sorted = [...rows].sort((a, b) => ROW_ORDER[a.status] - ROW_ORDER[b.status])
+    const lines = sorted.map((r) => {
+      const what = r.shown ?? r.note ?? '?'
+      const flag = r.status === 'ok' ? '' : ` ${statusWord(r.status)}${r.shown !== undefined && r.note !== undefined ? ` (${r.note})` : ''}`
+      return `${r.field} ${r.path}: ${what}${flag}`
+    })
+    return fitLines(lines.length === 0 ? ['no fields configured'] : lines, budget)
+  }
+}
