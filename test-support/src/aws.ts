@@ -51,7 +51,7 @@ const SIGV4 = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/
 
 /**
  * A filter pattern as CloudWatch Logs reads it, limited to terms: each quoted literal or bare word must appear in the
- * message (case-sensitive), a `-word` must not. JSON (`{ $.x = … }`) and space-delimited (`[ … ]`) patterns are
+ * message (case-sensitive), a `-word` must not, and when there are `?word` terms at least one of them must. JSON (`{ $.x = … }`) and space-delimited (`[ … ]`) patterns are
  * answered InvalidParameterException because the fake does not interpret them.
  */
 function compileFilterPattern(pattern: string | undefined): (message: string) => boolean {
@@ -62,12 +62,17 @@ function compileFilterPattern(pattern: string | undefined): (message: string) =>
   }
   const include: string[] = [];
   const exclude: string[] = [];
-  const token = /(-?)(?:"((?:[^"\\]|\\.)*)"|(\S+))/g;
+  const anyOf: string[] = [];
+  const token = /([-?]?)(?:"((?:[^"\\]|\\.)*)"|(\S+))/g;
   for (const m of trimmed.matchAll(token)) {
     const text = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
-    (m[1] === '-' ? exclude : include).push(text);
+    (m[1] === '-' ? exclude : m[1] === '?' ? anyOf : include).push(text);
   }
-  return (message) => include.every((t) => message.includes(t)) && !exclude.some((t) => message.includes(t));
+  // `?a ?b` matches events holding any of the `?` terms (the documented OR form).
+  return (message) =>
+    include.every((t) => message.includes(t)) &&
+    !exclude.some((t) => message.includes(t)) &&
+    (anyOf.length === 0 || anyOf.some((t) => message.includes(t)));
 }
 
 function epochMillis(value: Date | number): number {

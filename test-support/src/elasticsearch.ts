@@ -157,6 +157,38 @@ function compile(query: unknown): Predicate {
   }
 }
 
+/**
+ * Bucket aggregations the fake understands: `terms` on one field (`size` default 10, optional `missing`), buckets by
+ * count desc then key, with `sum_other_doc_count`. Other aggregation types are a 400 parsing_exception, as an unknown
+ * type is in Elasticsearch.
+ */
+function aggregate(aggs: unknown, sources: Array<Record<string, unknown>>): Record<string, unknown> {
+  if (aggs === null || typeof aggs !== 'object') throw new QueryError('[aggs] malformed aggregations');
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(aggs as Record<string, unknown>)) {
+    const terms = (spec as { terms?: { field?: unknown; size?: unknown; missing?: unknown } } | null)?.terms;
+    if (terms === undefined || typeof terms.field !== 'string') {
+      throw new QueryError(`Unknown aggregation type [${Object.keys((spec ?? {}) as object)[0] ?? ''}] for [${name}]`);
+    }
+    const counts = new Map<string, number>();
+    for (const source of sources) {
+      let value = fieldValue(source, terms.field);
+      if (value === undefined || value === null) {
+        if (terms.missing === undefined) continue;
+        value = terms.missing;
+      }
+      const key = String(value);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const size = Number(terms.size ?? 10);
+    const sorted = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const buckets = sorted.slice(0, size).map(([key, doc_count]) => ({ key, doc_count }));
+    const other = sorted.slice(size).reduce((n, [, c]) => n + c, 0);
+    out[name] = { doc_count_error_upper_bound: 0, sum_other_doc_count: other, buckets };
+  }
+  return out;
+}
+
 function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
@@ -294,10 +326,12 @@ export class FakeElasticsearch extends FakeHttpServer {
     if (request.body !== '' && request.json === undefined) {
       return esError(400, 'x_content_parse_exception', '[1:1] Unexpected character: was expecting a JSON document');
     }
-    const body = (request.json ?? {}) as { query?: unknown; size?: unknown; from?: unknown };
+    const body = (request.json ?? {}) as { query?: unknown; size?: unknown; from?: unknown; aggs?: unknown; aggregations?: unknown };
     let predicate: Predicate;
+    const aggs = body.aggs ?? body.aggregations;
     try {
       predicate = compile(body.query);
+      if (aggs !== undefined) aggregate(aggs, []);
     } catch (err) {
       return esError(400, 'parsing_exception', (err as Error).message, { line: 1, col: 1 });
     }
@@ -325,15 +359,14 @@ export class FakeElasticsearch extends FakeHttpServer {
       _source: d.source,
       sort: [d.millis],
     }));
-    return {
-      status: 200,
-      body: {
-        took: 1,
-        timed_out: false,
-        _shards: { total: indices.size, successful: indices.size, skipped: 0, failed: 0 },
-        hits: { total: { value: matched.length, relation: 'eq' }, max_score: null, hits },
-      },
+    const response: Record<string, unknown> = {
+      took: 1,
+      timed_out: false,
+      _shards: { total: indices.size, successful: indices.size, skipped: 0, failed: 0 },
+      hits: { total: { value: matched.length, relation: 'eq' }, max_score: null, hits },
     };
+    if (aggs !== undefined) response.aggregations = aggregate(aggs, matched.map((d) => d.source));
+    return { status: 200, body: response };
   }
 }
 
