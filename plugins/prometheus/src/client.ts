@@ -53,6 +53,7 @@ export class PrometheusApi {
   readonly #http: () => HttpClient
   readonly #timeoutMs: number
 
+  /** `timeoutMs` caps each whole request, on top of the client's header and body timeouts and the caller's signal. */
   constructor (http: () => HttpClient, timeoutMs: number) {
     this.#http = http
     this.#timeoutMs = timeoutMs

@@ -1,13 +1,13 @@
 import type { JsonSchema } from '@operator/core'
 
 /** Basic auth (`username` + `password`) or a bearer `token`. */
-export interface PrometheusAuth {
+export type PrometheusAuth = {
   readonly username?: string
   readonly password?: string
   readonly token?: string
 }
 
-export interface PrometheusConfig {
+export type PrometheusConfig = {
   /** Base URL of the Prometheus server (a path prefix such as `/prometheus` is kept). */
   readonly url: string
   readonly auth?: PrometheusAuth

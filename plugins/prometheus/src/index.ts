@@ -29,6 +29,7 @@ export default definePlugin<PrometheusConfig>({
       })
       return http
     }
+    // Each request is capped at timeoutMs as a whole; undici's header/body timeouts (coarse timers) are a backstop.
     const api = new PrometheusApi(client, config.timeoutMs)
     const queries = namedQueries(config.queries)
 
