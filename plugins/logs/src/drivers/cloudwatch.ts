@@ -1,0 +1,204 @@
+import type { HealthResult, StatusLine } from '@operator/core'
+import type { CloudWatchLogsClient, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs'
+import { levelVariants, logGroupList, type LogsConfig } from '../config.js'
+import { LogsError, shortReason } from '../errors.js'
+import type { ErrorCounts, LogDriver, LogLine, SearchResult, TimeWindow } from './types.js'
+
+const NAME = 'cloudwatch'
+/** Where the newest-first scan cuts the window: the last 1/16, then up to the last 1/4, then the rest. */
+const SLICES = [1 / 16, 1 / 4, 1]
+const AUTH_ERRORS = new Set([
+  'UnrecognizedClientException', 'InvalidSignatureException', 'AccessDeniedException', 'ExpiredTokenException',
+  'IncompleteSignatureException', 'MissingAuthenticationTokenException', 'InvalidClientTokenId', 'SignatureDoesNotMatch'
+])
+const TRANSPORT_REASONS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'connection closed'
+}
+
+/**
+ * A filter pattern that matches `text` as one quoted term: backslashes and double quotes escaped with a backslash,
+ * so `?`, `-`, `*`, `{`, `[` and `%` inside it are plain characters. Control characters become spaces.
+ */
+export function filterPatternTerm (text: string): string {
+  const escaped = text.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/[\\"]/g, (c) => `\\${c}`)
+  return `"${escaped}"`
+}
+
+/** `?"error" ?"ERROR" …`: any of the error levels (filter patterns are case-sensitive). */
+export function errorPattern (levels: readonly string[]): string {
+  return levelVariants(levels).map((l) => `?${filterPatternTerm(l)}`).join(' ')
+}
+
+/** `/aws/lambda/checkout` → `checkout`: what fits in a line. */
+function shortGroup (group: string): string {
+  const parts = group.split('/').filter((p) => p !== '')
+  return parts[parts.length - 1] ?? group
+}
+
+interface AwsLikeError {
+  name?: string
+  code?: string
+  message?: string
+  $metadata?: { httpStatusCode?: number }
+  $response?: unknown
+  cause?: { code?: string }
+}
+
+/** One line for any failure of the SDK client; never the credentials, the request or the URL. */
+export function mapAwsError (err: unknown, signal: AbortSignal, context = ''): Error {
+  if (err instanceof LogsError) return err
+  const e = (err ?? {}) as AwsLikeError
+  const name = e.name ?? ''
+  const code = e.code ?? e.cause?.code ?? ''
+  const status = e.$metadata?.httpStatusCode
+  if (signal.aborted || name === 'AbortError') return new LogsError('OPR_ERR_LOGS_TIMEOUT', `${NAME} timed out (deadline reached)`)
+  if (name === 'TimeoutError' || code === 'ETIMEDOUT' || code === 'ECONNABORTED' || name === 'RequestTimeout') {
+    return new LogsError('OPR_ERR_LOGS_TIMEOUT', `${NAME} timed out (no answer in time)`)
+  }
+  if (name === 'CredentialsProviderError') {
+    return new LogsError('OPR_ERR_LOGS_CREDENTIALS', `${NAME} has no AWS credentials (set them for the default AWS chain)`)
+  }
+  if (TRANSPORT_REASONS[code] !== undefined) return new LogsError('OPR_ERR_LOGS_UNREACHABLE', `${NAME} unreachable (${TRANSPORT_REASONS[code]})`)
+  if (AUTH_ERRORS.has(name) || status === 401 || status === 403) {
+    return new LogsError('OPR_ERR_LOGS_AUTH', `${NAME} refused the credentials (${name !== '' && name !== 'Unknown' ? name : `HTTP ${status}`})`)
+  }
+  if (name === 'SyntaxError' || (status !== undefined && status < 300)) {
+    return new LogsError('OPR_ERR_LOGS_BODY', `${NAME} sent a non-JSON answer`)
+  }
+  const reason = shortReason(e.message ?? '')
+  const said = reason === '' || reason === 'UnknownError' || reason === 'Unknown' ? (name === '' ? '' : name) : reason
+  if (status !== undefined && status >= 500) {
+    return new LogsError('OPR_ERR_LOGS_UPSTREAM', `${NAME} failed (HTTP ${status})${said === '' ? '' : `: ${said}`}`)
+  }
+  if (status !== undefined && status >= 400) {
+    return new LogsError('OPR_ERR_LOGS_QUERY', `${NAME} rejected the request: ${said === '' ? `HTTP ${status}` : said}${context}`)
+  }
+  return new LogsError('OPR_ERR_LOGS_UNREACHABLE', `${NAME} unreachable (${code !== '' ? code : shortReason(name || 'network error', 40)})`)
+}
+
+interface GroupScan {
+  events: Array<FilteredLogEvent & { group: string }>
+  count: number
+  truncated: boolean
+}
+
+export function createCloudWatchDriver (config: LogsConfig, onClose: (fn: () => void) => void): LogDriver {
+  const groups = logGroupList(config.logGroups)
+  const errorFilter = errorPattern(config.errorLevels)
+  let clientPromise: Promise<{ client: CloudWatchLogsClient; sdk: typeof import('@aws-sdk/client-cloudwatch-logs') }> | undefined
+
+  // The SDK is loaded and the client built on first use: importing it costs time nobody needs at start-up.
+  function client (): Promise<{ client: CloudWatchLogsClient; sdk: typeof import('@aws-sdk/client-cloudwatch-logs') }> {
+    clientPromise ??= import('@aws-sdk/client-cloudwatch-logs').then((sdk) => {
+      const c = new sdk.CloudWatchLogsClient({
+        ...(config.region !== undefined ? { region: config.region } : {}),
+        ...(config.url !== undefined ? { endpoint: config.url } : {}),
+        maxAttempts: config.maxAttempts,
+        requestHandler: {
+          connectionTimeout: Math.min(3000, config.requestTimeoutMs),
+          requestTimeout: config.requestTimeoutMs
+        }
+      })
+      onClose(() => c.destroy())
+      return { client: c, sdk }
+    })
+    return clientPromise
+  }
+
+  /** Newest slices first; within a slice FilterLogEvents pages oldest first until nextToken runs out or the bounds hit. */
+  async function scanGroup (group: string, pattern: string, window: TimeWindow, want: number, signal: AbortSignal): Promise<GroupScan> {
+    const { client: c, sdk } = await client()
+    const span = window.endMs - window.startMs
+    const kept: GroupScan['events'] = []
+    let count = 0
+    let pages = 0
+    let sliceEnd = window.endMs
+    for (const fraction of SLICES) {
+      const sliceStart = fraction === 1 ? window.startMs : Math.max(window.startMs, window.endMs - Math.round(span * fraction))
+      if (sliceStart > sliceEnd) continue
+      const inSlice: GroupScan['events'] = []
+      let nextToken: string | undefined
+      do {
+        if (pages >= config.maxPages || count >= config.scanLimit) {
+          kept.unshift(...inSlice)
+          return { events: kept.slice(-want || kept.length), count, truncated: true }
+        }
+        let out
+        try {
+          out = await c.send(new sdk.FilterLogEventsCommand({
+            logGroupName: group,
+            startTime: sliceStart,
+            endTime: sliceEnd,
+            filterPattern: pattern,
+            limit: Math.min(config.scanLimit - count, 10_000),
+            ...(nextToken !== undefined ? { nextToken } : {})
+          }), { abortSignal: signal })
+        } catch (err) {
+          throw mapAwsError(err, signal, ` (${group})`)
+        }
+        pages += 1
+        const events = out.events ?? []
+        count += events.length
+        for (const ev of events) inSlice.push({ ...ev, group })
+        nextToken = out.nextToken === '' ? undefined : out.nextToken
+      } while (nextToken !== undefined)
+      // Older slices come after newer ones: the newest `want` events so far are at the end of kept + this slice.
+      kept.unshift(...inSlice)
+      if (want > 0 && kept.length > want) kept.splice(0, kept.length - want)
+      sliceEnd = sliceStart - 1
+    }
+    return { events: want > 0 ? kept.slice(-want) : [], count, truncated: false }
+  }
+
+  async function countErrors (window: TimeWindow, signal: AbortSignal): Promise<ErrorCounts> {
+    const scans = await Promise.all(groups.map((g) => scanGroup(g, errorFilter, window, 0, signal)))
+    const services = scans.map((s, i) => ({ service: shortGroup(groups[i]!), count: s.count }))
+      .filter((s) => s.count > 0)
+      .sort((a, b) => b.count - a.count || a.service.localeCompare(b.service))
+    return { total: scans.reduce((n, s) => n + s.count, 0), atLeast: scans.some((s) => s.truncated), services }
+  }
+
+  async function health (signal: AbortSignal): Promise<HealthResult> {
+    const started = Date.now()
+    const { client: c, sdk } = await client()
+    const found = await Promise.all(groups.map(async (group) => {
+      try {
+        const out = await c.send(new sdk.DescribeLogGroupsCommand({ logGroupNamePrefix: group, limit: 5 }), { abortSignal: signal })
+        return (out.logGroups ?? []).some((g) => g.logGroupName === group)
+      } catch (err) {
+        throw mapAwsError(err, signal)
+      }
+    }))
+    const latencyMs = Date.now() - started
+    const missing = groups.filter((_, i) => !found[i])
+    if (missing.length === 0) return { status: 'ok', summary: `${groups.length} log group${groups.length === 1 ? '' : 's'} found`, latencyMs }
+    const status = missing.length === groups.length ? 'down' : 'degraded'
+    return { status, summary: `${missing.length} of ${groups.length} log groups missing: ${missing.join(', ')}`, latencyMs }
+  }
+
+  return {
+    name: NAME,
+    async search (text: string, window: TimeWindow, limit: number, signal: AbortSignal): Promise<SearchResult> {
+      const pattern = filterPatternTerm(text)
+      const scans = await Promise.all(groups.map((g) => scanGroup(g, pattern, window, limit, signal)))
+      const lines: LogLine[] = scans.flatMap((s) => s.events)
+        .sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0))
+        .slice(0, limit)
+        .map((ev) => ({ timeMs: ev.timestamp ?? 0, service: shortGroup(ev.group), message: ev.message ?? '' }))
+      return { total: scans.reduce((n, s) => n + s.count, 0), atLeast: scans.some((s) => s.truncated), lines }
+    },
+    countErrors,
+    health,
+    async statusLine (window: TimeWindow, signal: AbortSignal): Promise<StatusLine> {
+      const [h, errors] = await Promise.all([health(signal), countErrors(window, signal).catch(() => undefined)])
+      const tail = errors === undefined ? '' : `, ${errors.total}${errors.atLeast ? '+' : ''} errors in ${window.label}`
+      return { status: h.status, text: `${h.summary}${tail}` }
+    }
+  }
+}

@@ -1,0 +1,174 @@
+import type { HealthResult, HttpClient, StatusLine } from '@operator/core'
+import { levelVariants, type LogsConfig } from '../config.js'
+import { mapHttpError, shortReason } from '../errors.js'
+import type { ErrorCounts, LogDriver, LogLine, SearchResult, TimeWindow } from './types.js'
+
+type MakeHttp = (baseUrl: string, options: { name: string; headers: Record<string, string>; headersTimeoutMs: number; bodyTimeoutMs: number }) => HttpClient
+
+interface SearchResponse {
+  hits?: {
+    total?: number | { value?: number; relation?: string }
+    hits?: Array<{ _source?: Record<string, unknown>; sort?: unknown[] }>
+  }
+  aggregations?: { services?: { buckets?: Array<{ key?: unknown; doc_count?: number }>; sum_other_doc_count?: number } }
+}
+
+interface ClusterHealth {
+  status?: string
+  number_of_nodes?: number
+  unassigned_shards?: number
+}
+
+const NAME = 'elasticsearch'
+/** Services listed by `logs errors`; the rest are summed by the reply. */
+const TOP_SERVICES = 10
+
+/** `{"error":{"root_cause":[{"reason":…}]}}` → its first reason. */
+export function elasticReason (body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown }
+    const error = parsed.error
+    if (typeof error === 'string') return shortReason(error)
+    if (error !== null && typeof error === 'object') {
+      const e = error as { root_cause?: Array<{ reason?: unknown }>; reason?: unknown }
+      const reason = e.root_cause?.[0]?.reason ?? e.reason
+      if (typeof reason === 'string') return shortReason(reason)
+    }
+  } catch {}
+  return undefined
+}
+
+/** A field by dotted path, stored flat (`"log.level": …`) or nested (`log: { level: … }`). */
+export function fieldValue (source: Record<string, unknown> | undefined, path: string): unknown {
+  if (source === undefined) return undefined
+  if (path in source) return source[path]
+  let value: unknown = source
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined
+    value = (value as Record<string, unknown>)[part]
+  }
+  return value
+}
+
+function textOf (value: unknown): string | undefined {
+  if (typeof value === 'string') return value === '' ? undefined : value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (Array.isArray(value) && value.length > 0) return textOf(value[0])
+  return undefined
+}
+
+function timeOf (value: unknown): number {
+  if (typeof value === 'number') return value
+  if (typeof value === 'string') {
+    const n = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
+    return Number.isNaN(n) ? 0 : n
+  }
+  return 0
+}
+
+/** `Authorization` for basic auth or an API key (`id:key` is encoded; an encoded key is sent as given). */
+export function elasticAuthHeaders (config: Pick<LogsConfig, 'username' | 'password' | 'apiKey'>): Record<string, string> {
+  if (config.apiKey !== undefined) {
+    const key = config.apiKey.includes(':') ? Buffer.from(config.apiKey).toString('base64') : config.apiKey
+    return { authorization: `ApiKey ${key}` }
+  }
+  if (config.username !== undefined) {
+    return { authorization: `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}` }
+  }
+  return {}
+}
+
+export function createElasticsearchDriver (config: LogsConfig, makeHttp: MakeHttp): LogDriver {
+  let client: HttpClient | undefined
+  const http = (): HttpClient => {
+    client ??= makeHttp(config.url!, {
+      name: NAME,
+      headers: elasticAuthHeaders(config),
+      headersTimeoutMs: config.requestTimeoutMs,
+      bodyTimeoutMs: config.requestTimeoutMs
+    })
+    return client
+  }
+  const searchPath = `/${encodeURIComponent(config.index).replace(/%2C/gi, ',').replace(/%2A/gi, '*')}/_search`
+  const errorLevels = levelVariants(config.errorLevels)
+
+  const range = (window: TimeWindow): unknown => ({
+    range: { [config.timestampField]: { gte: window.startMs, lte: window.endMs, format: 'epoch_millis' } }
+  })
+
+  async function post (body: unknown, signal: AbortSignal): Promise<SearchResponse> {
+    try {
+      return await http().postJson<SearchResponse>(searchPath, { json: body, signal, timeoutMs: config.requestTimeoutMs })
+    } catch (err) {
+      throw mapHttpError(NAME, err, elasticReason)
+    }
+  }
+
+  function total (res: SearchResponse): { total: number; atLeast: boolean } {
+    const t = res.hits?.total
+    if (typeof t === 'number') return { total: t, atLeast: false }
+    return { total: t?.value ?? 0, atLeast: t?.relation === 'gte' }
+  }
+
+  async function countErrors (window: TimeWindow, signal: AbortSignal): Promise<ErrorCounts> {
+    const res = await post({
+      size: 0,
+      track_total_hits: true,
+      query: { bool: { filter: [range(window), { terms: { [config.levelField]: errorLevels } }] } },
+      aggs: { services: { terms: { field: config.serviceField, size: TOP_SERVICES, missing: '(none)' } } }
+    }, signal)
+    const buckets = res.aggregations?.services?.buckets ?? []
+    return {
+      ...total(res),
+      services: buckets.map((b) => ({ service: textOf(b.key) ?? '(none)', count: b.doc_count ?? 0 }))
+    }
+  }
+
+  async function health (signal: AbortSignal): Promise<HealthResult & { nodes: number }> {
+    const started = Date.now()
+    let body: ClusterHealth
+    try {
+      body = await http().getJson<ClusterHealth>('/_cluster/health', { signal, timeoutMs: config.requestTimeoutMs })
+    } catch (err) {
+      throw mapHttpError(NAME, err, elasticReason)
+    }
+    const latencyMs = Date.now() - started
+    const nodes = body.number_of_nodes ?? 0
+    const unassigned = body.unassigned_shards ?? 0
+    const shards = unassigned > 0 ? `, ${unassigned} unassigned shard${unassigned === 1 ? '' : 's'}` : ''
+    const summary = `${body.status ?? 'unknown'}, ${nodes} node${nodes === 1 ? '' : 's'}${shards}`
+    const status = body.status === 'green' ? 'ok' : body.status === 'yellow' ? 'degraded' : 'down'
+    return { status, summary, latencyMs, nodes }
+  }
+
+  return {
+    name: NAME,
+    async search (text: string, window: TimeWindow, limit: number, signal: AbortSignal): Promise<SearchResult> {
+      const res = await post({
+        size: limit,
+        track_total_hits: true,
+        sort: [{ [config.timestampField]: { order: 'desc', unmapped_type: 'date' } }],
+        // match_phrase reads the text as data: no Lucene operators, wildcards or field names.
+        query: { bool: { filter: [range(window), { match_phrase: { [config.messageField]: { query: text } } }] } }
+      }, signal)
+      const lines: LogLine[] = (res.hits?.hits ?? []).map((hit) => {
+        const source = hit._source
+        const sorted = hit.sort?.[0]
+        return {
+          timeMs: typeof sorted === 'number' ? sorted : timeOf(fieldValue(source, config.timestampField)),
+          service: textOf(fieldValue(source, config.serviceField)),
+          level: textOf(fieldValue(source, config.levelField)),
+          message: textOf(fieldValue(source, config.messageField)) ?? ''
+        }
+      })
+      return { ...total(res), lines }
+    },
+    countErrors,
+    health,
+    async statusLine (window: TimeWindow, signal: AbortSignal): Promise<StatusLine> {
+      const [h, errors] = await Promise.all([health(signal), countErrors(window, signal).catch(() => undefined)])
+      const tail = errors === undefined ? '' : `, ${errors.total}${errors.atLeast ? '+' : ''} errors in ${window.label}`
+      return { status: h.status, text: `${h.summary}${tail}` }
+    }
+  }
+}

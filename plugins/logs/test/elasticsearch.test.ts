@@ -1,0 +1,174 @@
+import t from 'tap'
+import { fakeElasticsearch, type FakeElasticsearch } from '@operator/test-support'
+import { operatorWith, sms, coreHttp, fullConfig, lastMinutes, HOSTILE, MINUTE } from './fixtures/harness.js'
+import { createElasticsearchDriver } from '../src/drivers/elasticsearch.js'
+
+type Test = Parameters<Parameters<typeof t.test>[1]>[0]
+
+async function seeded (t: Test, options: Parameters<typeof fakeElasticsearch>[0] = {}): Promise<FakeElasticsearch> {
+  const es = await fakeElasticsearch(options)
+  t.teardown(() => es.close())
+  const now = Date.now()
+  const doc = (agoMin: number, service: string, level: string, message: string) => ({
+    '@timestamp': new Date(now - agoMin * MINUTE).toISOString(),
+    message,
+    log: { level },
+    service: { name: service }
+  })
+  es.seedDocuments('logs-2026.11.24', [
+    doc(1, 'checkout', 'error', 'payment timeout talking to bank'),
+    doc(2, 'checkout', 'warn', 'slow payment timeout retry'),
+    doc(3, 'cart', 'error', 'redis timeout'),
+    doc(5, 'cart', 'info', 'cart saved'),
+    doc(40, 'checkout', 'error', 'old timeout outside the window'),
+    ...Array.from({ length: 8 }, (_, i) => doc(6 + i, 'search', 'error', `query timeout number ${i}`))
+  ])
+  return es
+}
+
+t.test('logs <text> shows the count and the newest lines first, one line each', async (t) => {
+  const es = await seeded(t)
+  const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
+  const reply = await sms(t, op, 'logs timeout')
+  const lines = reply.split('\n')
+  t.equal(lines[0], '11 matches in 15m, newest 5:')
+  t.match(lines[1], /^\d\d:\d\d:\d\d \[checkout\/error\] payment timeout talking to bank$/)
+  t.match(lines[2], /\[checkout\/warn\] slow payment timeout retry$/)
+  t.match(lines[3], /\[cart\/error\] redis timeout$/)
+  t.equal(lines.length, 6)
+  t.notMatch(reply, /old timeout/, 'lines outside the window are not shown')
+
+  const body = es.searches[0] as Record<string, any>
+  t.equal(body.track_total_hits, true, 'asks for an exact total')
+  t.equal(body.size, 5)
+  t.same(body.sort, [{ '@timestamp': { order: 'desc', unmapped_type: 'date' } }], 'newest first by the timestamp field')
+  const [range, phrase] = body.query.bool.filter
+  t.same(phrase, { match_phrase: { message: { query: 'timeout' } } })
+  t.equal(range.range['@timestamp'].lte - range.range['@timestamp'].gte, 15 * MINUTE, 'the range covers the 15m window')
+  t.equal(es.requests[0]!.path, '/logs-*/_search', 'searches the default index pattern')
+  t.equal(es.requests[0]!.method, 'POST')
+})
+
+t.test('logs <text> since 1h widens the window and says so', async (t) => {
+  const es = await seeded(t)
+  const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
+  const reply = await sms(t, op, 'logs old timeout since 1h')
+  t.equal(reply.split('\n')[0], '1 match in 1h, newest 1:')
+  t.match(reply, /old timeout outside the window/)
+  const range = (es.searches[0] as any).query.bool.filter[0].range['@timestamp']
+  t.equal(range.lte - range.gte, 60 * MINUTE)
+})
+
+t.test('logs with no match says so plainly', async (t) => {
+  const es = await seeded(t)
+  const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
+  t.equal(await sms(t, op, 'logs nothing-like-this'), 'No log lines matching "nothing-like-this" in the last 15m.')
+})
+
+t.test('hostile text reaches Elasticsearch only as a match_phrase value, never as query syntax', async (t) => {
+  const es = await seeded(t)
+  const driver = createElasticsearchDriver(fullConfig({ url: es.url }), await coreHttp(t))
+  const window = lastMinutes(15)
+  for (const text of HOSTILE) {
+    const result = await driver.search(text, window, 5, AbortSignal.timeout(3000))
+    t.equal(result.total, 0, `${JSON.stringify(text)} matches nothing`)
+    const body = es.searches.at(-1) as any
+    t.same(body.query.bool.filter[1], { match_phrase: { message: { query: text } } }, `${JSON.stringify(text)} is the phrase, verbatim`)
+    t.notMatch(JSON.stringify(body), /query_string/, 'no query_string anywhere')
+  }
+})
+
+t.test('hostile text through the command is still one phrase', async (t) => {
+  const es = await seeded(t)
+  const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
+  t.equal(await sms(t, op, 'logs message:* OR service.name:cart'), 'No log lines matching "message:* OR service.name:cart" in the last 15m.')
+  t.same((es.searches[0] as any).query.bool.filter[1], { match_phrase: { message: { query: 'message:* OR service.name:cart' } } })
+})
+
+t.test('configured index and field names are used', async (t) => {
+  const es = await fakeElasticsearch()
+  t.teardown(() => es.close())
+  es.seedDocuments('app-prod', [{ ts: Date.now() - MINUTE, msg: 'disk full on node-3', lvl: 'crit', svc: 'storage' }])
+  const op = await operatorWith(t, {
+    type: 'elasticsearch', url: es.url, index: 'app-*', timestampField: 'ts', messageField: 'msg', levelField: 'lvl', serviceField: 'svc'
+  })
+  const reply = await sms(t, op, 'logs disk full')
+  t.match(reply, /^1 match in 15m, newest 1:\n\d\d:\d\d:\d\d \[storage\/crit\] disk full on node-3$/)
+  t.equal(es.requests[0]!.path, '/app-*/_search')
+  t.same((es.searches[0] as any).sort, [{ ts: { order: 'desc', unmapped_type: 'date' } }])
+})
+
+t.test('basic auth and API keys are sent, and never appear in a reply', async (t) => {
+  const es = await seeded(t, { auth: { basic: { username: 'operator', password: 's3cret-pw' }, apiKey: { id: 'kid', key: 'k3y-secret' } } })
+  const basic = await operatorWith(t, { type: 'elasticsearch', url: es.url, username: 'operator', password: 's3cret-pw' })
+  t.match(await sms(t, basic, 'logs redis'), /^1 match in 15m/)
+  t.equal(es.requests.at(-1)!.headers.authorization, `Basic ${Buffer.from('operator:s3cret-pw').toString('base64')}`)
+
+  const keyed = await operatorWith(t, { type: 'elasticsearch', url: es.url, apiKey: 'kid:k3y-secret' })
+  t.match(await sms(t, keyed, 'logs redis'), /^1 match in 15m/)
+  t.equal(es.requests.at(-1)!.headers.authorization, `ApiKey ${Buffer.from('kid:k3y-secret').toString('base64')}`)
+
+  const encoded = await operatorWith(t, { type: 'elasticsearch', url: es.url, apiKey: Buffer.from('kid:k3y-secret').toString('base64') })
+  t.match(await sms(t, encoded, 'logs redis'), /^1 match in 15m/, 'an already encoded key is sent as given')
+
+  const wrong = await operatorWith(t, { type: 'elasticsearch', url: es.url, username: 'operator', password: 'wrong-s3cret' })
+  const reply = await sms(t, wrong, 'logs redis')
+  t.equal(reply, 'logs: elasticsearch refused the credentials (HTTP 401)')
+  const health = await sms(t, wrong, 'health logs')
+  t.match(health, /^logs DOWN elasticsearch refused the credentials \(HTTP 401\)/)
+  for (const r of [reply, health]) t.notMatch(r, /s3cret|k3y-secret/)
+})
+
+t.test('errors from Elasticsearch become one line with its own reason', async (t) => {
+  const es = await seeded(t)
+  const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
+
+  es.failNextSearch('failed to create query: field [message] of type [keyword] does not support phrase queries')
+  t.equal(await sms(t, op, 'logs timeout'),
+    'logs: elasticsearch rejected the query: failed to create query: field [message] of type [keyword] does not support phrase queries')
+
+  es.fault('/logs-*/_search', { status: 503, body: { error: { root_cause: [{ type: 'x', reason: 'all shards failed' }] }, status: 503 } }, { times: 1 })
+  t.equal(await sms(t, op, 'logs timeout'), 'logs: elasticsearch failed (HTTP 503): all shards failed')
+
+  es.fault('/logs-*/_search', 'malformed-json', { times: 1 })
+  t.equal(await sms(t, op, 'logs timeout'), 'logs: elasticsearch sent a non-JSON answer')
+
+  const missing = await operatorWith(t, { type: 'elasticsearch', url: es.url, index: 'nope' })
+  t.equal(await sms(t, missing, 'logs timeout'), 'logs: elasticsearch rejected the query: no such index [nope]')
+})
+
+t.test('an unreachable or hanging Elasticsearch is one line within the deadline', async (t) => {
+  const es = await seeded(t)
+  const url = es.url
+  const hanging = await operatorWith(t, { type: 'elasticsearch', url, requestTimeoutMs: 300 })
+  es.fault('/logs-*/_search', 'hang')
+  t.equal(await sms(t, hanging, 'logs timeout'), 'logs: elasticsearch timed out (deadline reached)')
+  await es.close()
+  const reply = await sms(t, hanging, 'logs timeout')
+  t.equal(reply, 'logs: elasticsearch unreachable (connection refused)')
+})
+
+t.test('health and status read _cluster/health: green ok, yellow degraded, red down', async (t) => {
+  const es = await seeded(t)
+  const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
+  t.match(await sms(t, op, 'health logs'), /^logs ok green, 3 nodes \(\d+ms\)$/)
+  t.match(await sms(t, op, 'status'), /^logs ok green, 3 nodes, 10 errors in 15m$/m)
+  es.setClusterHealth({ status: 'yellow', unassigned_shards: 4 })
+  t.match(await sms(t, op, 'health logs'), /^logs DEGRADED yellow, 3 nodes, 4 unassigned shards/)
+  es.setClusterHealth({ status: 'red', number_of_nodes: 1, unassigned_shards: 1 })
+  t.match(await sms(t, op, 'status'), /^logs DOWN red, 1 node, 1 unassigned shard/m)
+  t.ok(es.requestsTo('/_cluster/health', 'GET').length >= 4)
+})
+
+t.test('logs errors counts error lines per service with a terms aggregation', async (t) => {
+  const es = await seeded(t)
+  const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
+  const reply = await sms(t, op, 'logs errors')
+  t.equal(reply, '10 error lines in 15m:\nsearch 8\ncart 1\ncheckout 1')
+  const body = es.searches.at(-1) as any
+  t.equal(body.size, 0)
+  t.same(body.aggs.services.terms.field, 'service.name')
+  t.ok(body.query.bool.filter[1].terms['log.level'].includes('ERROR'), 'level variants in upper case too')
+  t.equal(await sms(t, op, 'logs errors since 1h'), '11 error lines in 1h:\nsearch 8\ncheckout 2\ncart 1')
+})
+
