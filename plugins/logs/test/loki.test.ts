@@ -1,0 +1,129 @@
+import t from 'tap'
+import { fakeLoki, parseLogQuery, type FakeLoki, type FakeLokiOptions } from '@operator/test-support'
+import { operatorWith, sms, coreHttp, fullConfig, lastMinutes, HOSTILE, MINUTE } from './fixtures/harness.js'
+import { createLokiDriver, logqlString } from '../src/drivers/loki.js'
+
+type Test = Parameters<Parameters<typeof t.test>[1]>[0]
+
+async function seeded (t: Test, options: FakeLokiOptions = {}): Promise<FakeLoki> {
+  const loki = await fakeLoki(options)
+  t.teardown(() => loki.close())
+  const now = Date.now()
+  loki.addLine({ job: 'api', service_name: 'checkout', level: 'error' }, now - 1 * MINUTE, 'payment timeout talking to bank')
+  loki.addLine({ job: 'api', service_name: 'checkout', level: 'warn' }, now - 2 * MINUTE, 'slow payment timeout retry')
+  loki.addLine({ job: 'api', app: 'cart', level: 'ERROR' }, now - 3 * MINUTE, 'redis timeout')
+  loki.addLine({ job: 'api', app: 'cart', level: 'info' }, now - 4 * MINUTE, 'cart saved')
+  loki.addLine({ job: 'api', app: 'cart', level: 'error' }, now - 50 * MINUTE, 'old timeout')
+  loki.addLine({ job: 'batch' }, now - 5 * MINUTE, 'a line with a "quote" and a \\ backslash and `ticks`')
+  return loki
+}
+
+t.test('logs <text> queries query_range backward with a line filter and shows the newest first', async (t) => {
+  const loki = await seeded(t)
+  const op = await operatorWith(t, { type: 'loki', url: loki.url })
+  const reply = await sms(t, op, 'logs timeout')
+  const lines = reply.split('\n')
+  t.equal(lines[0], '3 matches in 15m, newest 3:')
+  t.match(lines[1], /^\d\d:\d\d:\d\d \[checkout\/error\] payment timeout talking to bank$/)
+  t.match(lines[2], /\[checkout\/warn\] slow payment timeout retry$/)
+  t.match(lines[3], /\[cart\/ERROR\] redis timeout$/, 'falls back to the app label for the service')
+
+  const q = loki.queries[0]!
+  t.equal(q.query, '{job=~".+"} |= "timeout"')
+  t.equal(q.direction, 'backward')
+  t.equal(q.limit, 1000, 'reads up to scanLimit lines to count')
+  t.equal(q.end - q.start, 15n * 60_000_000_000n, 'start and end in nanoseconds, 15 minutes apart')
+  const raw = loki.requests.find((r) => r.path === '/loki/api/v1/query_range')!
+  t.match(raw.query.get('start'), /^\d{19}$/, 'start is sent as nanoseconds')
+})
+
+t.test('a configured selector, org id and basic auth are sent; credentials stay out of replies', async (t) => {
+  const loki = await seeded(t, { orgId: 'tenant-a', basicAuth: { username: 'gw', password: 'gw-s3cret' } })
+  const op = await operatorWith(t, { type: 'loki', url: loki.url, selector: '{job="api"}', orgId: 'tenant-a', username: 'gw', password: 'gw-s3cret' })
+  t.match(await sms(t, op, 'logs timeout since 1h'), /^4 matches in 1h, newest 4:/)
+  const last = loki.requests.at(-1)!
+  t.equal(last.headers['x-scope-orgid'], 'tenant-a')
+  t.equal(last.headers.authorization, `Basic ${Buffer.from('gw:gw-s3cret').toString('base64')}`)
+  t.equal(loki.queries.at(-1)!.query, '{job="api"} |= "timeout"')
+
+  const wrong = await operatorWith(t, { type: 'loki', url: loki.url, orgId: 'tenant-a', username: 'gw', password: 'bad-s3cret' })
+  const reply = await sms(t, wrong, 'logs timeout')
+  t.equal(reply, 'logs: loki refused the credentials (HTTP 401)')
+  t.notMatch(reply, /s3cret/)
+})
+
+t.test('hostile text stays inside one escaped string literal', async (t) => {
+  const loki = await seeded(t)
+  const driver = createLokiDriver(fullConfig({ type: 'loki', url: loki.url }), await coreHttp(t))
+  for (const text of HOSTILE) {
+    await driver.search(text, lastMinutes(15), 5, AbortSignal.timeout(3000))
+    const query = loki.queries.at(-1)!.query
+    t.equal(query, `{job=~".+"} |= ${logqlString(text)}`, `${JSON.stringify(text)} is one literal`)
+    const parsed = parseLogQuery(query)
+    t.same(parsed.matchers, [{ name: 'job', op: '=~', value: '.+' }], 'the selector is unchanged')
+    t.same(parsed.filters, [{ op: '|=', value: text }], 'exactly one line filter, holding the text verbatim')
+  }
+  t.equal(logqlString('\\"} |= "x'), '"\\\\\\"} |= \\"x"')
+  t.equal(logqlString('a\nb\tc\rd\u0001e'), '"a\\nb\\tc\\rd e"')
+})
+
+t.test('a line holding quotes, backslashes and backticks is found by exactly that text', async (t) => {
+  const loki = await seeded(t)
+  const op = await operatorWith(t, { type: 'loki', url: loki.url })
+  const reply = await sms(t, op, 'logs "quote" and a \\ backslash and `ticks`')
+  t.match(reply, /^1 match in 15m, newest 1:\n\d\d:\d\d:\d\d \[batch\] a line with a "quote"/)
+  t.equal(loki.queries[0]!.query, '{job=~".+"} |= "\\"quote\\" and a \\\\ backslash and `ticks`"')
+})
+
+t.test('Loki errors are one line: its own parse error, 5xx, non-JSON, unreachable, timeout', async (t) => {
+  const loki = await seeded(t)
+  const op = await operatorWith(t, { type: 'loki', url: loki.url, selector: '{job=~".*"}', requestTimeoutMs: 300 })
+  t.match(await sms(t, op, 'logs timeout'),
+    /^logs: loki rejected the query: parse error : queries require at least one regexp or equality matcher/)
+
+  const ok = await operatorWith(t, { type: 'loki', url: loki.url, requestTimeoutMs: 300 })
+  loki.fault('/loki/api/v1/query_range', { status: 500, body: 'too many outstanding requests\n' }, { times: 1 })
+  t.equal(await sms(t, ok, 'logs timeout'), 'logs: loki failed (HTTP 500): too many outstanding requests')
+  loki.fault('/loki/api/v1/query_range', 'malformed-json', { times: 1 })
+  t.equal(await sms(t, ok, 'logs timeout'), 'logs: loki sent a non-JSON answer')
+  loki.fault('/loki/api/v1/query_range', { status: 200, body: { status: 'success', data: { resultType: 'matrix', result: [] } } }, { times: 1 })
+  t.equal(await sms(t, ok, 'logs timeout'), 'logs: loki sent an unexpected answer (no log streams)')
+  loki.fault('/loki/api/v1/query_range', 'hang', { times: 1 })
+  t.equal(await sms(t, ok, 'logs timeout'), 'logs: loki timed out (deadline reached)')
+  await loki.close()
+  t.equal(await sms(t, ok, 'logs timeout'), 'logs: loki unreachable (connection refused)')
+  t.match(await sms(t, ok, 'health logs'), /^logs DOWN loki unreachable \(connection refused\)/)
+})
+
+t.test('logs errors adds a level matcher to the selector and counts per service', async (t) => {
+  const loki = await seeded(t)
+  const op = await operatorWith(t, { type: 'loki', url: loki.url, errorLevels: ['error'] })
+  t.equal(await sms(t, op, 'logs errors'), '2 error lines in 15m:\ncart 1\ncheckout 1')
+  t.equal(loki.queries.at(-1)!.query, '{job=~".+", level=~"error|ERROR|Error"}')
+  t.equal(await sms(t, op, 'logs errors since 2h'), '3 error lines in 2h:\ncart 2\ncheckout 1')
+
+  const empty = await operatorWith(t, { type: 'loki', url: loki.url, selector: '{job="batch"}' })
+  t.equal(await sms(t, empty, 'logs errors'), 'No error lines in the last 15m.')
+})
+
+t.test('a full scan says the count is a lower bound', async (t) => {
+  const loki = await seeded(t)
+  const now = Date.now()
+  for (let i = 0; i < 12; i++) loki.addLine({ job: 'api', app: 'noisy', level: 'error' }, now - (i + 1) * 1000, `boom ${i}`)
+  const op = await operatorWith(t, { type: 'loki', url: loki.url, scanLimit: 10 })
+  t.match(await sms(t, op, 'logs boom'), /^10\+ matches in 15m, newest 5:/)
+  t.match(await sms(t, op, 'logs errors'), /^10\+ error lines in 15m:\nnoisy 10$/)
+})
+
+t.test('health reads /ready; status adds the error count', async (t) => {
+  const loki = await seeded(t)
+  const op = await operatorWith(t, { type: 'loki', url: loki.url })
+  t.match(await sms(t, op, 'health logs'), /^logs ok ready \(\d+ms\)$/)
+  t.match(await sms(t, op, 'status'), /^logs ok ready, 2 errors in 15m$/m)
+  loki.fault('/ready', { status: 503, body: 'Ingester not ready: waiting for 15s after being ready\n' })
+  t.match(await sms(t, op, 'health logs'), /^logs DOWN not ready \(HTTP 503: Ingester not ready: waiting for 15s after being ready\)/)
+  loki.clearFaults().fault('/ready', { status: 401, body: 'no' })
+  t.match(await sms(t, op, 'health logs'), /^logs DOWN refused the credentials \(HTTP 401\)/)
+  loki.clearFaults().fault('/ready', { status: 200, body: '' })
+  t.match(await sms(t, op, 'health logs'), /^logs ok ready/)
+})
