@@ -7,7 +7,7 @@ import { envSchema, type OperatorEnv } from './config/env-schema.js'
 import { loadConfigFile, parseConfig, type OperatorConfigFile } from './config/file.js'
 import { Registry } from './registry/registry.js'
 import { PoolSet } from './http/pools.js'
-import { MemoryPageStore } from './state/pages.js'
+import { createPageStore, stateSettings } from './state/select.js'
 import { HealthRunner } from './dispatch/health.js'
 import { Dispatcher } from './dispatch/dispatcher.js'
 import { createHostView } from './host.js'
@@ -15,6 +15,7 @@ import { registerSelfSystem } from './self.js'
 import { loadPlugins, type InlinePlugin } from './plugins/loader.js'
 import type { OperatorCore } from './core.js'
 import { VERSION } from './version.js'
+import { smsChannel } from './channels/sms/index.js'
 
 export interface BuildOptions {
   /** The environment to validate; default process.env with `.env` read from `cwd`. */
@@ -64,7 +65,7 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     const configFile = readConfig(env, rawEnv, cwd, options.config)
     const registry = new Registry()
     const pools = new PoolSet()
-    const pages = new MemoryPageStore()
+    const pages = createPageStore(stateSettings(env))
     const health = new HealthRunner(registry.systems, env.HEALTH_DEADLINE_MS, instance.log.child({ part: 'health' }))
     const dispatcher = new Dispatcher({
       registry, pages, log: instance.log.child({ part: 'dispatch' }),
@@ -87,8 +88,10 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     instance.addHook('onClose', async () => {
       stopSelf()
       await pools.close()
+      await pages.close?.()
     })
   }, { name: '@operator/core', fastify: '5.x', dependencies: ['@fastify/env'] }))
+  await app.register(smsChannel)
 
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (_req, reply) => {

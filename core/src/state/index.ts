@@ -1,1 +1,6 @@
 export { MemoryPageStore, type PageStore } from './pages.js'
+export { RedisPageStore } from './redis-pages.js'
+export { MemoryIdempotencyStore, CLAIMED, PENDING, type IdempotencyStore, type IdempotencyClaim } from './idempotency.js'
+export { RedisIdempotencyStore } from './redis-idempotency.js'
+export { createRedisClient, quitRedis } from './redis.js'
+export { stateSettings, createPageStore, createIdempotencyStore, DEFAULT_REDIS_URL, type StateSettings } from './select.js'

@@ -1,0 +1,38 @@
+import type { FastifyBaseLogger } from 'fastify'
+import { countSegments } from '../../sms/index.js'
+
+export type AuditOutcome = 'answered' | 'refused' | 'unknown-sender' | 'rate-limited' | 'duplicate' | 'forged' | 'bad-request'
+
+/** One audit line: who (masked), what command, what happened, how long, how many segments the reply cost. */
+export interface AuditEntry {
+  audit: true
+  /** Masked: `+1415***0100`. */
+  sender: string
+  command: string | undefined
+  outcome: AuditOutcome
+  latencyMs: number
+  segments: number
+  /** The dispatcher's finer outcome or the limit hit, when there is one (`timeout`, `failed`, `global`...). */
+  detail: string | undefined
+  /** True when the answer followed as an outbound message. */
+  deferred: boolean
+}
+
+/**
+ * Writes the audit line through the channel's logger (pino adds `time`). It never holds a full number, a token or a
+ * message body: only the command's canonical name.
+ */
+export function audit (log: FastifyBaseLogger, sender: string, outcome: AuditOutcome, startedAt: number,
+  reply: string, command?: string, detail?: string, deferred = false): void {
+  const entry: AuditEntry = {
+    audit: true,
+    sender,
+    command,
+    outcome,
+    latencyMs: Math.round(performance.now() - startedAt),
+    segments: reply === '' ? 0 : countSegments(reply).segments,
+    detail,
+    deferred
+  }
+  log.info(entry, 'sms')
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { createIdempotencyStore } from '../../state/select.js'
+import { createRedisClient, quitRedis } from '../../state/redis.js'
+import { parseForm } from './form.js'
+import { OutboundSender } from './outbound.js'
+import { registerRateLimits } from './rate-limit.js'
+import { smsSettings } from './settings.js'
+import { SENDER, SmsWebhook, STARTED } from './webhook.js'
+
+/**
+ * The Twilio channel: `POST /sms`. Encapsulated, so its form parser (the only content type it takes), error handler,
+ * rate limiter and request decorations stay its own. Settings are checked here, at start-up.
+ */
+async function smsChannelPlugin (app: FastifyInstance): Promise<void> {
+  const core = app.operator
+  const settings = smsSettings(core.env, core.rawEnv, core.configFile)
+  const log = app.log.child({ part: 'sms' })
+  for (const note of settings.notes) log[note.level](note.msg)
+
+  const redis = settings.state.kind === 'redis' ? createRedisClient(settings.state.redisUrl) : undefined
+  const store = createIdempotencyStore(settings.state, redis)
+  const outbound = new OutboundSender(settings.outbound, log)
+
+  app.decorateRequest(SENDER, null)
+  app.decorateRequest(STARTED, 0)
+  // The webhook's key generator needs the webhook; the limiter is created before it, so it reads through this slot.
+  let keyOf: SmsWebhook['senderKey'] | undefined
+  const limits = await registerRateLimits(app, {
+    perSender: settings.perSenderLimit,
+    global: settings.globalLimit,
+    windowMs: settings.windowMs,
+    senderKey: (request) => keyOf!(request),
+    redis
+  })
+  const webhook = new SmsWebhook({ settings, dispatcher: core.dispatcher, store, limits, outbound, log })
+  keyOf = webhook.senderKey
+
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, parseForm)
+  app.setErrorHandler(webhook.onError)
+  app.post('/sms', { preValidation: webhook.preValidation, preHandler: webhook.preHandler }, webhook.handler)
+
+  app.addHook('onClose', async () => {
+    await webhook.close()
+    await store.close?.()
+    if (redis !== undefined) await quitRedis(redis)
+  })
+}
+
+export const smsChannel = fp(smsChannelPlugin, {
+  name: '@operator/sms-channel',
+  fastify: '5.x',
+  dependencies: ['@operator/core'],
+  encapsulate: true
+})
