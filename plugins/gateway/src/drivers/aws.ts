@@ -162,7 +162,8 @@ export function createAwsDriver (config: GatewayConfig): GatewayDriver {
       ...(config.url !== undefined ? { endpoint: config.url } : {}),
       // One attempt: a retry with back-off would not fit an SMS reply's deadline.
       maxAttempts: 1,
-      requestHandler: { connectionTimeout: Math.min(3000, config.timeoutMs), requestTimeout: config.timeoutMs }
+      // throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes.
+      requestHandler: { connectionTimeout: Math.min(3000, config.timeoutMs), requestTimeout: config.timeoutMs, throwOnRequestTimeout: true }
     })
     return client
   }
@@ -177,7 +178,9 @@ export function createAwsDriver (config: GatewayConfig): GatewayDriver {
     })
     let results: MetricDataResult[]
     try {
-      const out = await cloudwatch().send(command, { abortSignal: signal, requestTimeout: config.timeoutMs })
+      // The command's deadline, and our own timeout in case the handler's does not fire (a stalled body).
+      const abortSignal = AbortSignal.any([signal, AbortSignal.timeout(config.timeoutMs + 100)])
+      const out = await cloudwatch().send(command, { abortSignal, requestTimeout: config.timeoutMs })
       results = out.MetricDataResults ?? []
     } catch (err) {
       throw explainAwsError(err, signal)
