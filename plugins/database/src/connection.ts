@@ -1,0 +1,110 @@
+import pg from 'pg'
+import { classifyDbError, dbError, type DbError, type ErrorContext } from './errors.js'
+
+/** Who and where, read from a connection string, for error messages; the password only to keep it out of them. */
+export interface Target {
+  readonly user: string | undefined
+  readonly database: string | undefined
+  readonly password: string | undefined
+}
+
+export function parseTarget (url: string): Target {
+  try {
+    const u = new URL(url)
+    const decode = (s: string): string | undefined => (s === '' ? undefined : decodeURIComponent(s))
+    return { user: decode(u.username), database: decode(u.pathname.replace(/^\//, '')), password: decode(u.password) }
+  } catch {
+    return { user: undefined, database: undefined, password: undefined }
+  }
+}
+
+/** Rejects as soon as `signal` aborts, so a command past its deadline gives its connection back to core at once. */
+export async function withSignal<T> (work: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+  if (signal === undefined) return await work
+  if (signal.aborted) throw dbError('OPR_ERR_DB_TIMEOUT', `${what}: cancelled`)
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => { reject(dbError('OPR_ERR_DB_TIMEOUT', `${what}: cancelled`)) }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([work, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort!)
+    // The losing side may still settle later; it must not become an unhandled rejection.
+    work.catch(() => {})
+  }
+}
+
+export interface PostgresOptions {
+  readonly url: string
+  readonly applicationName: string
+  readonly statementTimeoutMs: number
+  readonly connectTimeoutMs: number
+  readonly poolSize: number
+  readonly idleTimeoutMs: number
+  readonly onIdleError: (err: DbError) => void
+}
+
+/**
+ * A small pg.Pool to one PostgreSQL server, made on first use: every connection carries `application_name`,
+ * `statement_timeout` and a client-side read timeout a little longer, so nothing waits on the server forever.
+ */
+export class Postgres {
+  readonly #options: PostgresOptions
+  readonly #target: Target
+  readonly #errors: ErrorContext
+  #pool: pg.Pool | undefined
+
+  constructor (options: PostgresOptions) {
+    this.#options = options
+    this.#target = parseTarget(options.url)
+    this.#errors = {
+      server: 'postgres',
+      ...(this.#target.user !== undefined ? { user: this.#target.user } : {}),
+      ...(this.#target.database !== undefined ? { database: this.#target.database } : {}),
+      connectTimeoutMs: options.connectTimeoutMs,
+      statementTimeoutMs: options.statementTimeoutMs,
+      secrets: this.#target.password !== undefined ? [this.#target.password] : []
+    }
+  }
+
+  get errorContext (): ErrorContext {
+    return this.#errors
+  }
+
+  #getPool (): pg.Pool {
+    if (this.#pool === undefined) {
+      const o = this.#options
+      this.#pool = new pg.Pool({
+        connectionString: o.url,
+        application_name: o.applicationName,
+        statement_timeout: o.statementTimeoutMs,
+        query_timeout: o.statementTimeoutMs + 1000,
+        connectionTimeoutMillis: o.connectTimeoutMs,
+        idleTimeoutMillis: o.idleTimeoutMs,
+        max: o.poolSize,
+        allowExitOnIdle: true
+      })
+      // An idle connection that the server closes emits here; without a listener it would crash the daemon.
+      this.#pool.on('error', (err) => { o.onIdleError(classifyDbError(err, this.#errors)) })
+    }
+    return this.#pool
+  }
+
+  /** Runs one fixed statement (no parameters) and returns its rows; failures become a one-line DbError. */
+  async rows<R> (sql: string, signal?: AbortSignal): Promise<R[]> {
+    try {
+      const result = await withSignal(this.#getPool().query(sql), signal, 'postgres')
+      return result.rows as R[]
+    } catch (err) {
+      throw classifyDbError(err, this.#errors)
+    }
+  }
+
+  async close (): Promise<void> {
+    const pool = this.#pool
+    this.#pool = undefined
+    if (pool !== undefined) await pool.end()
+  }
+}
