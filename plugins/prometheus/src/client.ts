@@ -38,6 +38,13 @@ export interface ProbeResult {
   readonly text: string
 }
 
+/** A sample's value: Prometheus writes infinities as `+Inf`/`-Inf`, which Number() does not read. */
+export function parseSampleValue (text: string): number {
+  if (text === '+Inf' || text === 'Inf') return Infinity
+  if (text === '-Inf') return -Infinity
+  return Number(text)
+}
+
 const RESULT_TYPES = new Set(['vector', 'matrix', 'scalar', 'string'])
 
 // `invalid parameter "query": 1:5: parse error: …` → `1:5: parse error: …`: the position and reason are what help.

@@ -41,7 +41,12 @@ export const configSchema: JsonSchema = {
         password: { type: 'string' },
         token: { type: 'string', minLength: 1 }
       },
-      anyOf: [{ required: ['token'] }, { required: ['username', 'password'] }]
+      minProperties: 1,
+      // Basic auth needs both halves; a token alone is bearer auth (and wins if both are given).
+      allOf: [
+        { if: { required: ['username'] }, then: { required: ['password'] } },
+        { if: { required: ['password'] }, then: { required: ['username'] } }
+      ]
     },
     timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000, default: 5000 },
     queries: {

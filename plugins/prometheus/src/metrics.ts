@@ -1,10 +1,10 @@
 import type { CommandSpec, TypedResult } from '@operator/core'
-import type { PrometheusApi, QueryData, Sample } from './client.js'
+import { parseSampleValue, type PrometheusApi, type QueryData, type Sample } from './client.js'
 import { parseMetricsArgs, rangeStep, USAGE } from './args.js'
 import type { InstantData, QueriesData, RangeData, RangeSeries } from './render.js'
 
 function sampleValue (sample: Sample): number {
-  return Number(sample[1])
+  return parseSampleValue(sample[1])
 }
 
 // Highest first; NaN (no value) sinks to the end.
@@ -49,7 +49,7 @@ export function rangeData (query: string, name: string | undefined, range: strin
   } else if (data.resultType === 'vector') {
     series = data.result.map((r) => ({ labels: r.metric, ...summarise([sampleValue(r.value)]) }))
   } else {
-    series = [{ labels: {}, ...summarise([Number(data.result[1])]) }]
+    series = [{ labels: {}, ...summarise([parseSampleValue(data.result[1])]) }]
   }
   series.sort((a, b) => byValueDesc(a.last, b.last))
   return { ...base, series }

@@ -1,6 +1,6 @@
 import type { FormatContext } from '@operator/core'
 import { describeLabels, distinguishingLabels, formatNumber, formatAge, truncate } from '@operator/core'
-import type { Labels } from './client.js'
+import { parseSampleValue, type Labels } from './client.js'
 import { fitReply } from './fit.js'
 
 /** `prometheus.instant`: an instant query's answer, values already numbers. */
@@ -73,7 +73,7 @@ function seriesLine (labels: Labels, names: readonly string[], value: string): s
 }
 
 export function formatInstant (data: InstantData, ctx: FormatContext): string {
-  if (data.resultType === 'scalar') return formatNumber(Number(data.value))
+  if (data.resultType === 'scalar') return formatNumber(parseSampleValue(data.value ?? 'NaN'))
   if (data.resultType === 'string') return fitReply([data.value ?? ''], ctx.budget)
   if (data.series.length === 0) return `No series for ${queryTitle(data.query, data.name)}.`
   const names = labelNames(data.series)

@@ -1,0 +1,119 @@
+import t from 'tap'
+import { countSegments } from '@operator/core'
+import { parseDuration, parseMetricsArgs, rangeStep } from '../src/args.js'
+import { instantData, rangeData } from '../src/metrics.js'
+import { alertsData } from '../src/alerts.js'
+import { formatAlerts, formatInstant, formatQueries, formatRange } from '../src/render.js'
+import { fitReply } from '../src/fit.js'
+import { namedQueries } from '../src/config.js'
+
+const SMS = { channel: 'sms' as const, budget: 459 }
+
+t.test('durations are a whole number and one unit', async (t) => {
+  t.equal(parseDuration('30m'), 1800)
+  t.equal(parseDuration('1H'), 3600)
+  t.equal(parseDuration('6h'), 21_600)
+  t.equal(parseDuration('1d'), 86_400)
+  t.equal(parseDuration('2w'), 1_209_600)
+  t.equal(parseDuration('1.5h'), undefined)
+  t.equal(parseDuration('1h30m'), undefined)
+  t.equal(rangeStep(3600), 60)
+  t.equal(rangeStep(30), 1)
+})
+
+t.test('a one-word named query wins, several words are PromQL, and over takes the last two words', async (t) => {
+  const queries = namedQueries({ cpu: 'my_cpu', Mem: ' my_mem ' })
+  t.same(parseMetricsArgs([], queries), { kind: 'list' })
+  t.same(parseMetricsArgs(['CPU'], queries), { kind: 'instant', promql: 'my_cpu', name: 'cpu' })
+  t.same(parseMetricsArgs(['mem'], queries), { kind: 'instant', promql: 'my_mem', name: 'mem' })
+  t.same(parseMetricsArgs(['sum', 'by', '(job)', '(up)'], queries), { kind: 'instant', promql: 'sum by (job) (up)' })
+  t.same(parseMetricsArgs(['cpu', 'over', '6h'], queries), { kind: 'range', promql: 'my_cpu', name: 'cpu', rangeSec: 21_600, rangeText: '6h' })
+  t.same(parseMetricsArgs(['x{a=\u2018b\u2019}'], queries), { kind: 'instant', promql: "x{a='b'}" })
+  t.throws(() => parseMetricsArgs(['up', 'over', '0m'], queries), { code: 'OPR_ERR_COMMAND_USAGE' })
+})
+
+t.test('named queries: config adds and overrides defaults, an empty string removes one', async (t) => {
+  const q = namedQueries({ up: '', errors: 'sum(rate(errors_total[5m]))', latency: 'histogram_quantile(0.99, x)' })
+  t.notOk(q.has('up'))
+  t.equal(q.get('errors'), 'sum(rate(errors_total[5m]))')
+  t.equal(q.get('latency'), 'histogram_quantile(0.99, x)')
+  t.ok(q.has('cpu'))
+})
+
+t.test('series without a value sink to the end; a range selector shows each series\' last sample', async (t) => {
+  const data = instantData('x[5m]', undefined, {
+    resultType: 'matrix',
+    result: [
+      { metric: { i: 'a' }, values: [[1, '5'], [2, '7']] },
+      { metric: { i: 'b' }, values: [] },
+      { metric: { i: 'c' }, values: [[1, '9']] },
+      { metric: { i: 'd' }, values: [[1, 'NaN']] }
+    ]
+  })
+  t.equal(formatInstant(data, SMS), 'c 9\na 7\nb NaN\nd NaN')
+})
+
+t.test('series told apart only by metric name show the name', async (t) => {
+  const data = instantData('{__name__=~"a|b"}', undefined, {
+    resultType: 'vector',
+    result: [{ metric: { __name__: 'a', job: 'x' }, value: [1, '0.000012'] }, { metric: { __name__: 'b', job: 'x' }, value: [1, '+Inf'] }]
+  })
+  t.equal(formatInstant(data, SMS), 'b +Inf\na 1.2e-5')
+})
+
+t.test('a series with no labels shows its value alone', async (t) => {
+  const data = instantData('sum(x)', undefined, { resultType: 'vector', result: [{ metric: {}, value: [1, '1234.5'] }] })
+  t.equal(formatInstant(data, SMS), '1.23k')
+})
+
+t.test('a range over a vector or scalar still gives min/avg/max/last; an empty range says so', async (t) => {
+  const fromVector = rangeData('x', 'x', '1h', 60, { resultType: 'vector', result: [{ metric: {}, value: [1, '2'] }] })
+  t.equal(formatRange(fromVector, SMS), 'x over 1h, min/avg/max/last:\n2/2/2/2')
+  const fromScalar = rangeData('1', undefined, '5m', 5, { resultType: 'scalar', result: [1, '1'] })
+  t.equal(formatRange(fromScalar, SMS), '1 over 5m, min/avg/max/last:\n1/1/1/1')
+  const allNaN = rangeData('x', undefined, '5m', 5, { resultType: 'matrix', result: [{ metric: { i: 'a' }, values: [[1, 'NaN']] }, { metric: { i: 'b' }, values: [[1, '3']] }] })
+  t.equal(formatRange(allNaN, SMS), 'x over 5m, min/avg/max/last:\nb 3/3/3/3\na NaN/NaN/NaN/NaN')
+  t.equal(formatRange(rangeData('nothing', undefined, '1h', 60, { resultType: 'matrix', result: [] }), SMS), 'No series for nothing over 1h.')
+})
+
+t.test('a long PromQL is cut short where a reply names it', async (t) => {
+  const long = `sum by (job) (rate(http_requests_total{code=~"5..", handler!~"/health|/metrics"}[5m]))`
+  const reply = formatInstant(instantData(long, undefined, { resultType: 'vector', result: [] }), SMS)
+  t.equal(reply, `No series for ${long.slice(0, 45)}....`)
+})
+
+t.test('alerts: severity order, unknown severities last, pending counted, missing activeAt tolerated', async (t) => {
+  const now = Date.parse('2026-11-24T19:00:00Z')
+  const data = alertsData([
+    { state: 'firing', labels: { alertname: 'DiskFull', severity: 'info', host: 'a' }, activeAt: '2026-11-24T18:00:00Z' },
+    { state: 'firing', labels: { alertname: 'Odd', severity: 'page', host: 'b' } },
+    { state: 'firing', labels: { alertname: 'Down', severity: 'ERROR', host: 'c' }, activeAt: '2026-11-24T18:59:30Z' },
+    { state: 'pending', labels: { alertname: 'Soon', severity: 'critical' }, activeAt: '2026-11-24T18:59:59Z' },
+    { state: 'firing', labels: { alertname: 'Down', severity: 'error', host: 'd' }, activeAt: '2026-11-23T17:00:00Z' },
+    { state: 'inactive', labels: { alertname: 'Old' } }
+  ], now)
+  t.equal(formatAlerts(data, SMS), '4 firing, 1 pending:\nerror Down d 1d2h\nerror Down c 30s\ninfo DiskFull a 1h\npage Odd b')
+  t.equal(formatAlerts(alertsData([{ state: 'pending', labels: { alertname: 'Soon' } }], now), SMS), 'No alerts firing, 1 pending.')
+  t.equal(formatAlerts(alertsData([], now), SMS), 'No alerts firing.')
+  const lone = alertsData([{ state: 'firing', labels: { alertname: 'Hot', severity: 'critical', room: 'server', job: 'x' }, activeAt: '2026-11-24T18:58:00Z' }], now)
+  t.equal(formatAlerts(lone, SMS), '1 firing:\ncritical Hot x server 2m')
+})
+
+t.test('the named query list fits, and says when there are none', async (t) => {
+  const many = Array.from({ length: 40 }, (_, i) => ({ name: `q${i}`, promql: `sum by (a, b, c) (rate(metric_number_${i}_total{x=~"[a-z]+"}[5m]))` }))
+  const reply = formatQueries({ queries: many }, SMS)
+  t.ok(countSegments(reply).segments <= 3)
+  t.match(reply, /\n\+\d+ more$/)
+  t.equal(formatQueries({ queries: [] }, SMS), 'No named queries. Text metrics <PromQL>.')
+})
+
+t.test('replies heavy in two-septet characters or outside GSM-7 still fit three segments', async (t) => {
+  const braces = Array.from({ length: 60 }, (_, i) => `{[${i}]}|{[x]}|~^`)
+  const gsm = fitReply(braces, 459)
+  t.ok(countSegments(gsm).segments <= 3, `${countSegments(gsm).segments} segments`)
+  t.match(gsm, /\+\d+ more$/)
+  const ucs2 = fitReply(Array.from({ length: 60 }, (_, i) => `\u6771\u4eac-${i} 42`), 459)
+  t.equal(countSegments(ucs2).encoding, 'UCS-2')
+  t.ok(countSegments(ucs2).segments <= 3, `${countSegments(ucs2).segments} segments`)
+  t.equal(fitReply(['short'], 459), 'short')
+})
