@@ -60,7 +60,11 @@ function count (n: number, atLeast: boolean): string {
 
 export function formatSearch (view: SearchView, budget: number): string {
   const quoted = truncate(view.text.replace(/\s+/g, ' '), 40)
-  if (view.total === 0 && view.lines.length === 0) return `No log lines matching "${quoted}" in the last ${view.label}.`
+  if (view.total === 0 && view.lines.length === 0) {
+    return view.atLeast
+      ? `No log lines matching "${quoted}" in the part of the last ${view.label} searched before the page limit.`
+      : `No log lines matching "${quoted}" in the last ${view.label}.`
+  }
   const matches = `${count(view.total, view.atLeast)} match${view.total === 1 && !view.atLeast ? '' : 'es'} in ${view.label}`
   const header = view.lines.length === 0 ? `${matches}.` : `${matches}, newest ${view.lines.length}:`
   return fitToSegments(header, view.lines.map((l) => logLine(l, view.timeZone)), budget)

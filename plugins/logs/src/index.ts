@@ -10,15 +10,14 @@ import { parseLogsArgs, USAGE, windowOf } from './query.js'
 export type { LogsConfig } from './config.js'
 export type { LogDriver, LogLine, SearchResult, ErrorCounts, TimeWindow } from './drivers/types.js'
 
-function createDriver (config: LogsConfig, http: (url: string, options: HttpClientOptions) => HttpClient,
-  onClose: (fn: () => void) => void): LogDriver {
+function createDriver (config: LogsConfig, http: (url: string, options: HttpClientOptions) => HttpClient): LogDriver {
   switch (config.type) {
     case 'elasticsearch':
       return createElasticsearchDriver(config, http)
     case 'loki':
       return createLokiDriver(config, http)
     case 'cloudwatch':
-      return createCloudWatchDriver(config, onClose)
+      return createCloudWatchDriver(config)
   }
 }
 
@@ -42,7 +41,8 @@ export default definePlugin<LogsConfig>({
   register (op, config) {
     checkConfig(config)
     // Nothing connects here: the HTTP pool and the AWS client are made on the first command.
-    const driver = createDriver(config, (url, options) => op.http(url, options), (fn) => op.onClose(fn))
+    const driver = createDriver(config, (url, options) => op.http(url, options))
+    op.onClose(async () => { await driver.close?.() })
 
     op.formatter<SearchView>({ kind: 'logs.search', format: (data, ctx) => formatSearch(data, ctx.budget) })
     op.formatter<ErrorsView>({ kind: 'logs.errors', format: (data, ctx) => formatErrors(data, ctx.budget) })

@@ -88,7 +88,7 @@ interface GroupScan {
   truncated: boolean
 }
 
-export function createCloudWatchDriver (config: LogsConfig, onClose: (fn: () => void) => void): LogDriver {
+export function createCloudWatchDriver (config: LogsConfig): LogDriver {
   const groups = logGroupList(config.logGroups)
   const errorFilter = errorPattern(config.errorLevels)
   let clientPromise: Promise<{ client: CloudWatchLogsClient; sdk: typeof import('@aws-sdk/client-cloudwatch-logs') }> | undefined
@@ -102,10 +102,11 @@ export function createCloudWatchDriver (config: LogsConfig, onClose: (fn: () => 
         maxAttempts: config.maxAttempts,
         requestHandler: {
           connectionTimeout: Math.min(3000, config.requestTimeoutMs),
-          requestTimeout: config.requestTimeoutMs
+          requestTimeout: config.requestTimeoutMs,
+          // Without this the handler only logs a warning and the request runs on to the command's deadline.
+          throwOnRequestTimeout: true
         }
       })
-      onClose(() => c.destroy())
       return { client: c, sdk }
     })
     return clientPromise
@@ -184,6 +185,11 @@ export function createCloudWatchDriver (config: LogsConfig, onClose: (fn: () => 
 
   return {
     name: NAME,
+    async close () {
+      if (clientPromise === undefined) return
+      const { client: c } = await clientPromise
+      c.destroy()
+    },
     async search (text: string, window: TimeWindow, limit: number, signal: AbortSignal): Promise<SearchResult> {
       const pattern = filterPatternTerm(text)
       const scans = await Promise.all(groups.map((g) => scanGroup(g, pattern, window, limit, signal)))

@@ -41,6 +41,8 @@ export interface LogDriver {
   countErrors (window: TimeWindow, signal: AbortSignal): Promise<ErrorCounts>
   health (signal: AbortSignal): Promise<HealthResult>
   statusLine (window: TimeWindow, signal: AbortSignal): Promise<StatusLine>
+  /** Releases what the driver made lazily (core closes the HTTP pools itself). */
+  close? (): Promise<void>
 }
 
 /** Tally per service, largest first (ties by name so replies are stable). */
