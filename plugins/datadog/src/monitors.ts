@@ -10,7 +10,7 @@ export interface MonitorRow {
   readonly name: string
   /** Groups in the monitor's own state (`host:web-1`), for multi-alert monitors. */
   readonly groups: readonly string[]
-  /** When the monitor last triggered (ms since the epoch), if Datadog says. */
+  /** When its longest-alerting group triggered (ms since the epoch), if Datadog says: how long it has been bad. */
   readonly since: number | undefined
 }
 
@@ -20,7 +20,7 @@ function toRow (m: DatadogMonitor): MonitorRow {
   for (const [name, g] of Object.entries(m.state?.groups ?? {})) {
     if (g.status !== m.overall_state) continue
     groups.push(name)
-    if (typeof g.last_triggered_ts === 'number') since = Math.max(since ?? 0, g.last_triggered_ts * 1000)
+    if (typeof g.last_triggered_ts === 'number') since = Math.min(since ?? Infinity, g.last_triggered_ts * 1000)
   }
   const priority = typeof m.priority === 'number' ? m.priority : undefined
   return { state: m.overall_state, priority, name: String(m.name).replace(/\s+/g, ' ').trim(), groups: groups.sort(), since }

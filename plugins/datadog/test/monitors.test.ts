@@ -22,14 +22,16 @@ const MONITORS: DatadogMonitorSeed[] = [
 
 t.test('monitors in Alert, Warn and No Data, most severe first, then by priority', async (t) => {
   const { fake, op } = await setup(t, {}, (f) => f.seedMonitors(MONITORS))
-  t.equal(await op.exec('monitors'), [
+  const lines = (await op.exec('monitors')).split('\n')
+  t.match(lines[1], /^ALERT P1 CPU high 12m(\d+s)? \(host:web-1, host:web-2\)$/,
+    'how long its longest-alerting group has been in alert, and the groups in that state')
+  t.same([lines[0], ...lines.slice(2)], [
     '2 alert, 2 warn, 1 no data:',
-    'ALERT P1 CPU high 5m (host:web-1, host:web-2)',
     'ALERT P2 Checkout errors high',
     'WARN P3 Disk almost full',
     'WARN Queue depth',
     'NO DATA Payments heartbeat'
-  ].join('\n'))
+  ])
   const [req] = fake.requestsTo('/api/v1/monitor')
   t.equal(req!.query.get('group_states'), 'alert,warn,no data', 'asks for the groups in those states')
 })
