@@ -1,6 +1,7 @@
 import { execCommand } from './exec.js'
 import { startCommand } from './start.js'
 import { shellCommand } from './shell.js'
+import { sendCommand } from './send.js'
 import { pluginsCommand, configCheckCommand } from './inspect.js'
 import { VERSION } from '../version.js'
 
@@ -10,6 +11,7 @@ Usage:
   operator start                 run the daemon (PORT, HOST, .env and operator.config.json from here)
   operator shell                 type commands, see replies exactly as they would be texted
   operator exec "<text>"         run one command, print the reply; exit 1 if it failed
+  operator send <to> "<text>"    send one SMS through Twilio (Messaging Service or TWILIO_FROM_NUMBER)
   operator plugins               each plugin: enabled or not and why, its commands and health checks
   operator config check          validate the environment, config file and plugins, then exit
   operator --version`
@@ -21,6 +23,7 @@ export async function run (argv: readonly string[]): Promise<number> {
     case 'start': return await startCommand()
     case 'shell': return await shellCommand()
     case 'exec': return await execCommand(rest.join(' '))
+    case 'send': return await sendCommand(rest[0], rest.slice(1).join(' '))
     case 'plugins': return await pluginsCommand()
     case 'config':
       if (rest[0] === 'check') return await configCheckCommand()
