@@ -1,0 +1,138 @@
+// Webhook throughput and latency: Operator's POST /sms against a bare Fastify route and Express + twilio.webhook(),
+// same run, same machine; then a realistic run (a MessageSid and signature per request, eight senders). Also the
+// daemon's memory idle and after the load.
+import autocannon from 'autocannon'
+import { buildApp } from '../core/dist/app.js'
+import { operatorEnv } from './operator-env.js'
+import { median, messageSid, printTable, ROOT, round, SENDERS, signedWebhook, startServer, TO, writeResult } from './lib.js'
+
+const ACCOUNT = 'AC' + '0'.repeat(32)
+
+function helpParams (from) {
+  return { AccountSid: ACCOUNT, From: from, To: TO, Body: 'help', NumMedia: '0', NumSegments: '1' }
+}
+
+/** The TwiML Operator answers `help` with: the baselines return exactly these bytes. */
+async function operatorHelpTwiml () {
+  const app = await buildApp({ env: operatorEnv(), cwd: ROOT, config: { plugins: [] }, logger: false })
+  await app.ready()
+  const w = signedWebhook(helpParams(SENDERS[0]))
+  const res = await app.inject({ method: 'POST', url: '/sms', headers: w.headers, payload: w.body })
+  await app.close()
+  if (res.statusCode !== 200 || !res.body.includes('<Message>')) throw new Error(`operator did not answer help: ${res.statusCode} ${res.body}`)
+  return res.body
+}
+
+async function cannon (opts) {
+  const result = await autocannon({ connections: 20, pipelining: 1, ...opts })
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts
+  }
+}
+
+function fixedLoad (port, duration) {
+  const w = signedWebhook(helpParams(SENDERS[0]))
+  return { url: `http://127.0.0.1:${port}/sms`, method: 'POST', headers: w.headers, body: w.body, duration }
+}
+
+/** A pool of distinct signed webhooks (own MessageSid, senders in turn), precomputed so the client stays cheap. */
+function signedPool (size, offset) {
+  const pool = new Array(size)
+  for (let i = 0; i < size; i++) {
+    const params = { ...helpParams(SENDERS[i % SENDERS.length]), MessageSid: messageSid(offset + i), SmsSid: messageSid(offset + i) }
+    pool[i] = signedWebhook(params)
+  }
+  return pool
+}
+
+function realisticLoad (port, duration, pool, counter) {
+  return {
+    url: `http://127.0.0.1:${port}`,
+    duration,
+    requests: [{
+      method: 'POST',
+      path: '/sms',
+      setupRequest (req) {
+        const w = pool[counter.n++ % pool.length]
+        return { ...req, headers: w.headers, body: w.body }
+      }
+    }]
+  }
+}
+
+const mib = (bytes) => round(bytes / 1048576, 1)
+
+export async function throughput ({ duration, runs }) {
+  const twiml = await operatorHelpTwiml()
+  const servers = {}
+  try {
+    servers.fastify = await startServer('fastify', { BENCH_TWIML: twiml })
+    servers.express = await startServer('express', { BENCH_TWIML: twiml })
+    servers.operator = await startServer('operator')
+    const memory = { idle: await servers.operator.memory() }
+
+    // Warm-up (JIT, pools), not measured.
+    for (const name of ['fastify', 'express', 'operator']) await cannon({ ...fixedLoad(servers[name].port, 2) })
+
+    const measured = { fastify: [], express: [], operator: [], 'operator realistic': [] }
+    for (let run = 0; run < runs; run++) {
+      for (const name of ['fastify', 'express', 'operator']) {
+        measured[name].push(await cannon(fixedLoad(servers[name].port, duration)))
+      }
+    }
+    // Each realistic run gets its own MessageSids, sized for well above the fixed run's rate, so no request repeats.
+    const perRun = Math.ceil(median(measured.operator.map((r) => r.rps)) * duration * 1.5) + 10_000
+    let unique = true
+    for (let run = 0; run < runs; run++) {
+      const pool = signedPool(perRun, run * perRun)
+      const counter = { n: 0 }
+      measured['operator realistic'].push(await cannon(realisticLoad(servers.operator.port, duration, pool, counter)))
+      if (counter.n > pool.length) unique = false
+    }
+    memory.afterLoad = await servers.operator.memory()
+
+    const summary = {}
+    for (const [name, list] of Object.entries(measured)) {
+      summary[name] = {
+        rps: round(median(list.map((r) => r.rps)), 0),
+        p50: median(list.map((r) => r.p50)),
+        p99: median(list.map((r) => r.p99)),
+        non2xx: list.reduce((a, r) => a + r.non2xx, 0),
+        errors: list.reduce((a, r) => a + r.errors + r.timeouts, 0),
+        runs: list.map((r) => round(r.rps, 0))
+      }
+    }
+    const ratio = (a, b) => round(summary[a].rps / summary[b].rps, 2)
+    const ratios = {
+      operatorVsFastify: ratio('operator', 'fastify'),
+      operatorVsExpress: ratio('operator', 'express'),
+      realisticVsFastify: ratio('operator realistic', 'fastify'),
+      realisticVsExpress: ratio('operator realistic', 'express')
+    }
+    printTable(`Webhook throughput: 20 connections, ${duration} s per run, median of ${runs} runs (req/s; latency ms)`,
+      ['server', 'req/s', 'p50', 'p99', 'vs Fastify', 'vs Express', 'non-2xx', 'errors', 'runs req/s'],
+      Object.entries(summary).map(([name, s]) => [name, s.rps, s.p50, s.p99,
+        round(s.rps / summary.fastify.rps, 2), round(s.rps / summary.express.rps, 2), s.non2xx, s.errors, s.runs.join(' / ')]))
+    printTable('Targets', ['ratio', 'measured', 'target', 'met'], [
+      ['Operator / bare Fastify', ratios.operatorVsFastify, '>= 0.8', ratios.operatorVsFastify >= 0.8 ? 'yes' : 'NO'],
+      ['Operator / Express + twilio.webhook()', ratios.operatorVsExpress, '>= 4', ratios.operatorVsExpress >= 4 ? 'yes' : 'NO'],
+      ['Operator realistic / bare Fastify', ratios.realisticVsFastify, '(info)', '-'],
+      ['Operator realistic / Express', ratios.realisticVsExpress, '(info)', '-']
+    ])
+    printTable('Operator memory (in the daemon process)', ['when', 'RSS MiB', 'heap used MiB'], [
+      ['idle, after start', mib(memory.idle.rss), mib(memory.idle.heapUsed)],
+      ['after the throughput runs', mib(memory.afterLoad.rss), mib(memory.afterLoad.heapUsed)]
+    ])
+    const notes = unique ? 'every realistic request had its own MessageSid' : 'the realistic pool wrapped: some MessageSids repeated'
+    process.stdout.write(`(${notes}; ${perRun} signed bodies per realistic run)\n`)
+    return { file: writeResult('throughput', { duration, runs, connections: 20, summary, ratios, memory, realisticUnique: unique, twimlBytes: Buffer.byteLength(twiml) }), summary, ratios, memory }
+  } finally {
+    for (const s of Object.values(servers)) await s.stop()
+  }
+}
