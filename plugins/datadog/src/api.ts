@@ -63,7 +63,7 @@ export class DatadogApi {
       return body.valid === true
     } catch (err) {
       if (isHttpStatusError(err) && (err.status === 403 || err.status === 401)) return false
-      throw translateStatus(err)
+      throw translateStatus(err, this.#timeoutMs)
     }
   }
 
@@ -94,7 +94,7 @@ export class DatadogApi {
       return await this.#http.getJson<unknown>(path, { query, signal, timeoutMs: this.#timeoutMs })
     } catch (err) {
       if (isHttpStatusError(err) && (err.status === 403 || err.status === 401)) throw await this.#whichKey(signal)
-      throw translateStatus(err)
+      throw translateStatus(err, this.#timeoutMs)
     }
   }
 

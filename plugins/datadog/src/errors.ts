@@ -11,6 +11,7 @@ export type DatadogErrorCode =
   | 'OPR_ERR_DATADOG_SERVER'
   | 'OPR_ERR_DATADOG_STATUS'
   | 'OPR_ERR_DATADOG_ANSWER'
+  | 'OPR_ERR_DATADOG_TIMEOUT'
 
 export class DatadogError extends Error {
   readonly code: DatadogErrorCode
@@ -68,9 +69,12 @@ export function datadogReason (body: string): string | undefined {
 
 /**
  * Maps an HTTP status error onto a one-line reason. 403 is left to the caller (only it knows which key was used);
- * transport errors (unreachable, timeout, non-JSON) already read well and pass through unchanged.
+ * a timeout says how long we waited; other transport errors (unreachable, non-JSON) already read well.
  */
-export function translateStatus (err: unknown): unknown {
+export function translateStatus (err: unknown, timeoutMs: number): unknown {
+  if ((err as { code?: unknown } | null)?.code === 'OPR_ERR_HTTP_TIMEOUT') {
+    return new DatadogError('OPR_ERR_DATADOG_TIMEOUT', `datadog timed out after ${formatAge(timeoutMs)}`)
+  }
   if (!isHttpStatusError(err)) return err
   const reason = datadogReason(err.body)
   if (err.status === 429) {

@@ -50,3 +50,9 @@ t.test('without an application key, status falls back to the API key check', asy
   const bad = await setup(t, { appKey: undefined, apiKey: 'not-the-api-key-00000000000000000' })
   t.match(await bad.op.exec('status'), /^datadog DOWN API key rejected \(check DATADOG_API_KEY\)$/m)
 })
+
+t.test('a Datadog that never answers makes health DOWN with how long it waited', async (t) => {
+  const { fake, op } = await setup(t, { timeoutMs: 300 })
+  fake.fault('/api/v1/validate', 'hang')
+  t.match(await op.exec('health datadog'), /^datadog DOWN timed out after 300ms \(\d+ms\)$/)
+})
