@@ -18,6 +18,10 @@ export interface PgBouncerOptions {
   /** Unix user to run as (pgbouncer refuses root); default `postgres` when running as root. */
   runAs?: string;
   readyTimeoutMs?: number;
+  /** Client authentication; default `trust`. With `plain` or `md5` the users log in with `passwords`. */
+  authType?: 'trust' | 'plain' | 'md5';
+  /** Passwords for the userlist (users not listed get an empty one); only checked when `authType` is not trust. */
+  passwords?: Record<string, string>;
 }
 
 export interface RunningPgBouncer {
@@ -63,7 +67,7 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<Running
       `listen_addr = ${LOOPBACK}`,
       `listen_port = ${port}`,
       'unix_socket_dir =',
-      'auth_type = trust',
+      `auth_type = ${options.authType ?? 'trust'}`,
       `auth_file = ${join(dir, 'userlist.txt')}`,
       `admin_users = ${users.join(',')}`,
       `stats_users = ${users.join(',')}`,
@@ -75,7 +79,7 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<Running
       '',
     ].join('\n');
     writeFileSync(join(dir, 'pgbouncer.ini'), ini);
-    writeFileSync(join(dir, 'userlist.txt'), users.map((u) => `"${u}" ""`).join('\n') + '\n');
+    writeFileSync(join(dir, 'userlist.txt'), users.map((u) => `"${u}" "${options.passwords?.[u] ?? ''}"`).join('\n') + '\n');
     let command = binary;
     let args = [join(dir, 'pgbouncer.ini')];
     if (runAs !== undefined) {
