@@ -37,16 +37,30 @@ function segmentsFor (budget: number): number {
   return countSegments('x'.repeat(Math.max(1, budget))).segments
 }
 
-/** Shortens every line to the same width until the whole reply fits the budget's segments. */
+/** Narrowest a line gets before lines are dropped instead: the clock and tags alone take about 25 characters. */
+const MIN_WIDTH = 40
+
+/**
+ * Header plus as many lines as fit: every line cut to the same width so the reply fits the budget's characters and,
+ * for text that turns UCS-2 (emoji, CJK), its segments too; lines that cannot fit become `+N more`.
+ */
 function fitToSegments (header: string, lines: readonly string[], budget: number): string {
   const allowed = segmentsFor(budget)
-  let width = Math.max(...lines.map((l) => l.length))
-  for (;;) {
-    const body = lines.map((l) => truncate(l, width))
-    const text = fitLines([header, ...body], budget)
-    if (countSegments(text).segments <= allowed || width <= 24) return text
-    width = Math.floor(width * 0.85)
+  let text = header
+  for (let shown = lines.length; shown >= 1; shown--) {
+    const left = lines.length - shown
+    const tail = left > 0 ? [`+${left} more`] : []
+    const room = budget - header.length - shown - (left > 0 ? tail[0]!.length + 1 : 0)
+    let width = Math.max(MIN_WIDTH, Math.floor(room / shown))
+    for (;;) {
+      text = [header, ...lines.slice(0, shown).map((l) => truncate(l, width)), ...tail].join('\n')
+      if (text.length <= budget && countSegments(text).segments <= allowed) return text
+      if (width <= MIN_WIDTH) break
+      width = Math.max(MIN_WIDTH, Math.floor(width * 0.85))
+    }
   }
+  // One line does not fit even at the narrowest: let core paginate rather than lose it.
+  return fitLines([header, ...lines], budget)
 }
 
 /** Exact below 100k (a count is read digit by digit), then `1.23M`. */
