@@ -1,8 +1,11 @@
 import type { JsonSchema } from '@operator/core'
 import { apiBaseForSite, canonicalSite, KNOWN_SITES } from './sites.js'
 
-/** The validated config as register() receives it (defaults filled in by the schema). */
-export interface DatadogConfig {
+/**
+ * The validated config as register() receives it (defaults filled in by the schema). A type alias, not an interface,
+ * so that it is assignable to core's Record<string, unknown> config type (createTestOperator, embedding).
+ */
+export type DatadogConfig = {
   readonly apiKey: string
   readonly appKey?: string
   readonly site: string
