@@ -74,9 +74,9 @@ export const configSchema: JsonSchema = {
   required: ['type'],
   additionalProperties: false,
   allOf: [
-    { if: { properties: { type: { const: 'kong' } } }, then: { required: ['url'] } },
-    { if: { properties: { type: { const: 'custom' } } }, then: { required: ['url', 'fields'] } },
-    { if: { properties: { type: { const: 'aws' } } }, then: { required: ['stage'] } }
+    { if: { required: ['type'], properties: { type: { const: 'kong' } } }, then: { required: ['url'] } },
+    { if: { required: ['type'], properties: { type: { const: 'custom' } } }, then: { required: ['url', 'fields'] } },
+    { if: { required: ['type'], properties: { type: { const: 'aws' } } }, then: { required: ['stage'] } }
   ]
 }
 

@@ -1,7 +1,7 @@
-import { ACCESS_KEY_ID, SECRET_ACCESS_KEY } from './aws-env.js'
+import { ACCESS_KEY_ID, SECRET_ACCESS_KEY } from './fixtures/aws-env.js'
 import t, { type Test } from 'tap'
 import { fakeAws, freePort, type FakeAws } from '@operator/test-support'
-import { gatewayOperator, sms } from './helpers.js'
+import { gatewayOperator, sms } from './fixtures/helpers.js'
 
 const REST = { type: 'aws', apiName: 'shop-api', stage: 'prod', region: 'us-east-1' }
 

@@ -1,7 +1,7 @@
-import './aws-env.js'
+import './fixtures/aws-env.js'
 import t, { type Test } from 'tap'
 import { fakeAws, type FakeAws } from '@operator/test-support'
-import { gatewayOperator, sms } from './helpers.js'
+import { gatewayOperator, sms } from './fixtures/helpers.js'
 
 const MIN = 60_000
 

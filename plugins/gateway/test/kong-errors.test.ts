@@ -1,6 +1,6 @@
 import t from 'tap'
 import { fakeKong, freePort } from '@operator/test-support'
-import { gatewayOperator, sms } from './helpers.js'
+import { gatewayOperator, sms } from './fixtures/helpers.js'
 
 const TOKEN = 'kong-secret-token-7f3a'
 
