@@ -50,6 +50,8 @@ export interface QueriesData {
   readonly queries: ReadonlyArray<{ readonly name: string; readonly promql: string }>
 }
 
+/** One series or alert per line, never most of a reply (the Datadog plugin cuts lines at the same width). */
+const MAX_LINE = 120
 const QUERY_SHOWN = 48
 const PROMQL_SHOWN = 60
 
@@ -69,7 +71,8 @@ function labelNames (series: ReadonlyArray<{ readonly labels: Labels }>): string
 /** `web-1 0.52`, or the value alone for a series without labels. */
 function seriesLine (labels: Labels, names: readonly string[], value: string): string {
   const who = describeLabels(labels, names)
-  return who === '' ? value : `${who} ${value}`
+  // The labels are cut, never the value.
+  return who === '' ? value : `${truncate(who, MAX_LINE - value.length - 1)} ${value}`
 }
 
 export function formatInstant (data: InstantData, ctx: FormatContext): string {
@@ -115,7 +118,7 @@ export function formatAlerts (data: AlertsData, ctx: FormatContext): string {
   const names = alertLabelNames(data.firing)
   const lines = data.firing.map((a) => {
     const parts = [a.severity, a.name, describeLabels(a.labels, names), a.forMs === undefined ? '' : formatAge(a.forMs)]
-    return parts.filter((p) => p !== '').join(' ')
+    return truncate(parts.filter((p) => p !== '').join(' '), MAX_LINE)
   })
   return fitReply([`${data.firing.length} firing${pending}:`, ...lines], ctx.budget)
 }

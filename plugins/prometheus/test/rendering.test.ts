@@ -117,3 +117,10 @@ t.test('replies heavy in two-septet characters or outside GSM-7 still fit three 
   t.ok(countSegments(ucs2).segments <= 3, `${countSegments(ucs2).segments} segments`)
   t.equal(fitReply(['short'], 459), 'short')
 })
+
+t.test('a series with many labels is cut to 120 characters, keeping its value', async (t) => {
+  const labels = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`label_${i}`, `value-number-${i}`]))
+  const reply = formatInstant(instantData('x', undefined, { resultType: 'vector', result: [{ metric: labels, value: [1, '7'] }] }), SMS)
+  t.equal(reply.length, 120)
+  t.match(reply, /\.\.\. 7$/)
+})
