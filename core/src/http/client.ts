@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici'
 import type { PoolSet } from './pools.js'
-import { mapTransportError, statusError, bodyError } from './errors.js'
+import { mapTransportError, statusError, bodyError, timeoutError } from './errors.js'
+import { formatDuration } from '../dispatch/deadline.js'
 
 export interface HttpClientOptions {
   /** Sent with every request (auth headers go here; they are never logged). */
@@ -112,8 +113,13 @@ export function createHttpClient (pools: PoolSet, baseUrl: string, options: Http
     }
     const signals: AbortSignal[] = []
     if (req.signal !== undefined) signals.push(req.signal)
-    if (req.timeoutMs !== undefined) signals.push(AbortSignal.timeout(req.timeoutMs))
+    const ownTimeout = req.timeoutMs === undefined ? undefined : AbortSignal.timeout(req.timeoutMs)
+    if (ownTimeout !== undefined) signals.push(ownTimeout)
     const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals)
+    // Our own per-request cap says how long it waited; the caller's deadline is reported as such.
+    const fail = (err: unknown): Error => ownTimeout?.aborted === true && req.signal?.aborted !== true
+      ? timeoutError(name, `no answer in ${formatDuration(req.timeoutMs!)}`)
+      : mapTransportError(name, err, signal)
 
     let res: Dispatcher.ResponseData
     try {
@@ -127,7 +133,7 @@ export function createHttpClient (pools: PoolSet, baseUrl: string, options: Http
         bodyTimeout: opts.bodyTimeoutMs
       })
     } catch (err) {
-      throw mapTransportError(name, err, signal)
+      throw fail(err)
     }
 
     const chunks: Buffer[] = []
@@ -143,7 +149,7 @@ export function createHttpClient (pools: PoolSet, baseUrl: string, options: Http
       }
     } catch (err) {
       if ((err as { code?: string }).code === 'OPR_ERR_HTTP_BODY') throw err
-      throw mapTransportError(name, err, signal)
+      throw fail(err)
     }
     const text = Buffer.concat(chunks).toString('utf8')
     const status = res.statusCode

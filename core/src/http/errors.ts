@@ -67,6 +67,10 @@ export function isHttpStatusError (err: unknown): err is HttpStatusError {
   return codeOf(err) === 'OPR_ERR_HTTP_STATUS' && typeof (err as { status?: unknown }).status === 'number'
 }
 
+export function timeoutError (name: string, reason: string): Error {
+  return new ERR_HTTP_TIMEOUT(name, reason)
+}
+
 export function bodyError (name: string, what: string): Error {
   return new ERR_HTTP_BODY(name, what)
 }

@@ -22,13 +22,14 @@ export interface PluginReport {
 
 /** A plugin given directly as a value (the test harness, embedding): no package lookup. */
 export interface InlinePlugin {
-  readonly plugin: OperatorPlugin
+  // `object`, not the default Record: a plugin typed with a config interface must be accepted too.
+  readonly plugin: OperatorPlugin<object>
   readonly config?: Readonly<Record<string, unknown>>
 }
 
 interface Loaded {
   readonly planned: PlannedPlugin
-  readonly plugin: OperatorPlugin
+  readonly plugin: OperatorPlugin<object>
   readonly packageName: string
   readonly version: string | undefined
   readonly config: Record<string, unknown>

@@ -5,7 +5,7 @@ import type { DispatchResult } from '../dispatch/dispatcher.js'
 
 export interface TestOperatorOptions {
   /** The plugins under test, with their config (validated as at start-up). */
-  readonly plugins?: ReadonlyArray<{ readonly plugin: OperatorPlugin; readonly config?: Readonly<Record<string, unknown>> }>
+  readonly plugins?: ReadonlyArray<{ readonly plugin: OperatorPlugin<object>; readonly config?: Readonly<Record<string, unknown>> }>
   /** The environment the daemon sees (nothing from process.env leaks in). */
   readonly env?: Readonly<Record<string, string>>
   /** Config file contents; default `{ plugins: [] }` (only the built-in commands). */
