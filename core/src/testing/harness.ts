@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../app.js'
+import { FIRST_PARTY } from '../config/first-party.js'
 import type { OperatorPlugin, Role, Channel } from '../plugins/contract.js'
 import type { DispatchResult } from '../dispatch/dispatcher.js'
 
@@ -8,7 +9,7 @@ export interface TestOperatorOptions {
   readonly plugins?: ReadonlyArray<{ readonly plugin: OperatorPlugin<object>; readonly config?: Readonly<Record<string, unknown>> }>
   /** The environment the daemon sees (nothing from process.env leaks in). */
   readonly env?: Readonly<Record<string, string>>
-  /** Config file contents; default `{ plugins: [] }` (only the built-in commands). */
+  /** Config file contents; default: only the built-in commands, every other first-party plugin disabled. */
   readonly config?: unknown
   /** Load commands-builtin (help, status, health, more); default true. */
   readonly builtins?: boolean
@@ -35,8 +36,12 @@ export interface TestOperator {
  * and `exec(text) → reply`.
  */
 export async function createTestOperator (options: TestOperatorOptions = {}): Promise<TestOperator> {
+  // Only the plugins under test (and the built-ins): a first-party plugin is not enabled behind the test's back
+  // because its environment variable is set for the plugin given inline.
   const config = options.config ?? {
-    plugins: options.builtins === false ? [{ package: 'commands-builtin', enabled: false }] : []
+    plugins: FIRST_PARTY
+      .filter((p) => !p.byDefault || options.builtins === false)
+      .map((p) => ({ package: p.short, enabled: false }))
   }
   const app = await buildApp({
     env: { COMMAND_DEADLINE_MS: '5000', HEALTH_DEADLINE_MS: '2000', ...options.env },
