@@ -1,6 +1,7 @@
 import type { JsonSchema } from '@operator/core'
 
-export interface DbConfig {
+// A type alias (not an interface) so it is assignable to the Record<string, unknown> that core's harness expects.
+export type DbConfig = {
   /** Only `postgres` for now (the original guide's `DB_TYPE`). */
   readonly type: 'postgres'
   /** A PostgreSQL connection string; the role needs only `pg_monitor`. */

@@ -43,8 +43,9 @@ export function formatBytes (bytes: number): string {
   return `${formatNumber(value)}${UNITS[unit]!}`
 }
 
+/** A duration given in seconds: `0s` when nothing (lag 0s), else as formatAge writes it. */
 export function seconds (s: number): string {
-  return formatAge(s * 1000)
+  return s <= 0 ? '0s' : formatAge(s * 1000)
 }
 
 function who (user: string, database: string): string {

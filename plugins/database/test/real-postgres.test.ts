@@ -2,7 +2,7 @@
 // Operator reports about them.
 import t from 'tap'
 import { formatBytes } from '../src/format.js'
-import { operatorWith, pgUrl, requirePostgres, session, unique, until } from './helpers/postgres.js'
+import { operatorWith, pgUrl, pidOf, requirePostgres, session, unique, until } from './helpers/postgres.js'
 
 const skip = await requirePostgres()
 
@@ -25,7 +25,7 @@ t.test('db slow shows a running pg_sleep with how long it has run, and db shows 
   const tag = unique('opr_slow')
   const sleeper = await session(t, { applicationName: tag })
   const admin = await session(t)
-  const pid = sleeper.processID!
+  const pid = pidOf(sleeper)
   const sleeping = sleeper.query(`SELECT pg_sleep(30) /* ${tag} */`).catch((err: Error) => err)
   t.teardown(async () => {
     await admin.query('SELECT pg_cancel_backend($1)', [pid])
@@ -66,15 +66,15 @@ t.test('db locks shows the blocked and the blocking pid with how long', { skip }
     await waiting
   })
   await until('the waiter to wait on the lock', async () => {
-    const r = await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", [waiter.processID])
+    const r = await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", [pidOf(waiter)])
     return r.rows.length === 1
   })
   const op = await operatorWith(t, { url: pgUrl() })
 
   const reply = await op.exec('db locks')
-  const line = reply.split('\n').find((l) => l.startsWith(`pid ${waiter.processID!} `))
-  t.ok(line, `db locks lists the waiting pid ${waiter.processID!}:\n${reply}`)
-  t.match(line, new RegExp(`^pid ${waiter.processID!} postgres waits \\d+(ms|s) for pid ${holder.processID!} postgres ` +
+  const line = reply.split('\n').find((l) => l.startsWith(`pid ${pidOf(waiter)} `))
+  t.ok(line, `db locks lists the waiting pid ${pidOf(waiter)}:\n${reply}`)
+  t.match(line, new RegExp(`^pid ${pidOf(waiter)} postgres waits \\d+(ms|s) for pid ${pidOf(holder)} postgres ` +
     `\\(idle in transaction \\d+(ms|s)\\) on ${table} AccessShareLock: SELECT count\\(\\*\\) FROM ${table}$`),
   'blocked pid, blocking pid, how long each, the table and the lock mode')
   t.match(reply, /^\d+ blocked:/, 'a header counts the blocked sessions')
@@ -119,17 +119,17 @@ t.test('a role with only pg_monitor (as the README recommends) sees other users\
   const sleeper = await session(t, { applicationName: tag })
   const sleeping = sleeper.query(`SELECT pg_sleep(30) /* ${tag} */`).catch((err: Error) => err)
   t.teardown(async () => {
-    await admin.query('SELECT pg_cancel_backend($1)', [sleeper.processID])
+    await admin.query('SELECT pg_cancel_backend($1)', [pidOf(sleeper)])
     await sleeping
     await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${role}'`)
     await admin.query(`DROP ROLE IF EXISTS ${role}`)
   })
-  await until('the sleep to start', async () => (await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [sleeper.processID])).rows.length === 1)
+  await until('the sleep to start', async () => (await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [pidOf(sleeper)])).rows.length === 1)
   const op = await operatorWith(t, { url: pgUrl({ user: role }) })
   t.teardown(() => op.close())
 
   const slow = await op.exec('db slow')
-  t.ok(slow.includes(`pid ${sleeper.processID!} postgres@test SELECT pg_sleep(30) /* ${tag} */`), `the query text is visible:\n${slow}`)
+  t.ok(slow.includes(`pid ${pidOf(sleeper)} postgres@test SELECT pg_sleep(30) /* ${tag} */`), `the query text is visible:\n${slow}`)
   const conn = await op.exec('db connections')
   t.notOk(conn.includes('hidden'), 'no session state is hidden from it')
 })

@@ -24,7 +24,7 @@ export function unique (prefix: string): string {
   return `${prefix}_${randomBytes(4).toString('hex')}`
 }
 
-interface Teardown { teardown(fn: () => unknown): void }
+export interface Teardown { teardown(fn: () => unknown): void }
 
 /** A session of its own (not Operator's), closed when the test ends. */
 export async function session (t: Teardown, options: { applicationName?: string, database?: string, user?: string } = {}): Promise<pg.Client> {
@@ -36,6 +36,11 @@ export async function session (t: Teardown, options: { applicationName?: string,
   await client.connect()
   t.teardown(async () => { await client.end().catch(() => {}) })
   return client
+}
+
+/** The server process id behind a session (pg has it; its typings do not). */
+export function pidOf (client: pg.Client): number {
+  return (client as unknown as { processID: number }).processID
 }
 
 /** False when PostgreSQL answers; otherwise a skip message (and under CI=true, a failure). */
