@@ -5,7 +5,10 @@ import { findBinary, INSTALL_HINT } from './binaries.js';
 import { freePort, LOOPBACK } from './net.js';
 import { httpOk, startProcess, waitUntil, type ManagedProcess } from './processes.js';
 
-/** A scrape target: `host:port` or a URL (its path becomes `metrics_path`), optionally with a job name. */
+/**
+ * A scrape target: `host:port` or a URL (its path becomes `metrics_path`), optionally with a job name (default
+ * `fixture`).
+ */
 export type ScrapeTarget = string | { target: string; job?: string };
 
 export interface PrometheusOptions {
@@ -38,7 +41,7 @@ export interface PrometheusQueryResult {
 
 function scrapeConfigs(targets: ScrapeTarget[]): unknown[] {
   const jobs = new Map<string, { job_name: string; metrics_path: string; static_configs: Array<{ targets: string[] }> }>();
-  targets.forEach((t, index) => {
+  for (const t of targets) {
     const spec = typeof t === 'string' ? { target: t } : t;
     let hostPort = spec.target;
     let path = '/metrics';
@@ -47,12 +50,13 @@ function scrapeConfigs(targets: ScrapeTarget[]): unknown[] {
       hostPort = url.host;
       path = url.pathname === '/' ? '/metrics' : url.pathname;
     }
-    const jobName = spec.job ?? (targets.length === 1 ? 'fixture' : `fixture-${index}`);
+    // Default job `fixture`; a target on another metrics path gets its own job (job names must be unique).
+    const jobName = spec.job ?? (path === '/metrics' ? 'fixture' : `fixture${path.replace(/[^a-zA-Z0-9]+/g, '_')}`);
     const key = `${jobName} ${path}`;
     const job = jobs.get(key) ?? { job_name: jobName, metrics_path: path, static_configs: [{ targets: [] }] };
     job.static_configs[0]?.targets.push(hostPort);
     jobs.set(key, job);
-  });
+  }
   return [...jobs.values()];
 }
 

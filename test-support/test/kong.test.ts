@@ -4,7 +4,8 @@ import { fakeKong } from '../src/index.js';
 t.test('a configured admin token is required: 401 with the documented message', async (t) => {
   const fake = await fakeKong({ adminToken: 's3cret' });
   t.teardown(() => fake.close());
-  for (const headers of [{}, { 'Kong-Admin-Token': 'wrong' }]) {
+  const attempts: Array<Record<string, string>> = [{}, { 'Kong-Admin-Token': 'wrong' }];
+  for (const headers of attempts) {
     const res = await fetch(`${fake.url}/status`, { headers });
     t.equal(res.status, 401);
     t.same(await res.json(), { message: 'Invalid credentials. Token or User credentials required' });
