@@ -58,8 +58,8 @@ export default definePlugin({
     op.command({
       name: 'gateway',
       aliases: ['gw'],
-      summary: `API gateway (${config.type}): traffic, errors, latency, upstreams`,
-      usage: 'gateway [status|upstreams]',
+      summary: `API gateway (${config.type}): ${config.type === 'kong' ? 'node, targets, upstreams' : 'traffic, errors, latency'}`,
+      usage: config.type === 'kong' ? 'gateway [status|upstreams]' : 'gateway [status]',
       examples: ['gateway', 'gateway status', ...(config.type === 'kong' ? ['gateway upstreams'] : [])],
       async run (ctx) {
         const view = ctx.argv[0]?.toLowerCase()
