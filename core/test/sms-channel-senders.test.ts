@@ -50,6 +50,7 @@ t.test('normalises numbers written the ways people write them to E.164', async (
     ['whatsapp:+14155550100', '+14155550100'],
     ['WhatsApp:+44 20 7946 0958', '+442079460958'],
     ['  +14155550100  ', '+14155550100'],
+    [' 14155550100', '+14155550100'],
     ['4155550100', undefined],
     ['+0123456789', undefined],
     ['OPERATOR', undefined],

@@ -4,6 +4,7 @@ const E164 = /^\+[1-9]\d{6,14}$/
 // Spaces (incl. no-break), dashes, dots, slashes and brackets people put in numbers.
 const SEPARATORS = /[\s\u00a0\-.()/[\]]/g
 const WHATSAPP = /^whatsapp:/i
+const LEADING_SPACE_DIGIT = /^ [1-9]\d{6,14}$/
 
 /**
  * `+1 (415) 555-0100`, `0014155550100`, `whatsapp:+14155550100` → `+14155550100`; undefined when it is not an
@@ -12,7 +13,8 @@ const WHATSAPP = /^whatsapp:/i
 export function normalizeNumber (raw: string): string | undefined {
   // The hot path: Twilio sends SMS senders already in E.164.
   if (E164.test(raw)) return raw
-  let s = raw.trim()
+  // `curl -d From=+1415...` sends a literal `+`, which form decoding turns into a space: read it as the `+` it was.
+  let s = LEADING_SPACE_DIGIT.test(raw) ? `+${raw.slice(1)}` : raw.trim()
   if (WHATSAPP.test(s)) s = s.slice(9)
   s = s.replace(SEPARATORS, '')
   if (s.startsWith('00')) s = `+${s.slice(2)}`
