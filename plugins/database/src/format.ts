@@ -48,6 +48,10 @@ export function seconds (s: number): string {
   return s <= 0 ? '0s' : formatAge(s * 1000)
 }
 
+function plural (n: number, word: string, many = `${word}s`): string {
+  return `${formatNumber(n)} ${n === 1 ? word : many}`
+}
+
 function who (user: string, database: string): string {
   return database === '' ? user : `${user}@${database}`
 }
@@ -101,7 +105,7 @@ export function formatSummary (d: SummaryData, ctx: FormatContext): string {
   if (d.overview?.ok === true) {
     const o = d.overview.value
     const since = o.resetAgeS !== undefined ? `since reset ${seconds(o.resetAgeS)} ago` : 'since stats began'
-    lines.push(`${o.lockWaiting} waiting on locks; ${formatNumber(o.deadlocks)} deadlocks, ${formatNumber(o.rollbacks)} rollbacks ${since}`)
+    lines.push(`${o.lockWaiting} waiting on locks; ${plural(o.deadlocks, 'deadlock')}, ${plural(o.rollbacks, 'rollback')} ${since}`)
   }
   if (d.replication !== undefined) {
     if (!d.replication.ok) failed(d.replication.error)
@@ -117,7 +121,7 @@ export function formatSummary (d: SummaryData, ctx: FormatContext): string {
     else if (d.pool.value.pools.length > 0 || d.pool.value.connections === undefined) {
       const t = poolTotals(d.pool.value.pools)
       const longest = t.waiting > 0 ? `, longest ${formatAge(t.maxwaitMs)}` : ''
-      lines.push(`pgbouncer: ${t.waiting} client${t.waiting === 1 ? '' : 's'} waiting${longest}`)
+      lines.push(`pgbouncer: ${plural(t.waiting, 'client')} waiting${longest}`)
     }
   }
   return fitLines(lines, ctx.budget)
@@ -176,7 +180,7 @@ export function formatPool (d: PoolData, ctx: FormatContext): string {
   const t = poolTotals(d.pools)
   const sorted = [...d.pools].sort((a, b) => b.clWaiting - a.clWaiting || b.maxwaitMs - a.maxwaitMs ||
     b.clActive - a.clActive || `${a.database}/${a.user}`.localeCompare(`${b.database}/${b.user}`))
-  const head = `${d.label}: ${d.pools.length} pool${d.pools.length === 1 ? '' : 's'}, ${t.active} clients active, ` +
+  const head = `${d.label}: ${plural(d.pools.length, 'pool')}, ${plural(t.active, 'client')} active, ` +
     `${t.waiting} waiting${t.waiting > 0 ? ` (longest ${formatAge(t.maxwaitMs)})` : ''}`
   return fitLines([head, ...sorted.map(poolLine)], ctx.budget)
 }
