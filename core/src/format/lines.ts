@@ -1,3 +1,5 @@
+import { countSegments } from '../sms/index.js'
+
 /**
  * Takes lines in order while they fit in `budget` characters (newlines counted), and says how many were left out:
  * `+N more` by default. Lines longer than the budget are cut with `...`. Always shows at least one line.
@@ -28,4 +30,26 @@ export function fitLines (lines: readonly string[], budget: number, more: (n: nu
 export function truncate (text: string, max: number): string {
   if (text.length <= max) return text
   return max <= 3 ? text.slice(0, max) : `${text.slice(0, max - 3)}...`
+}
+
+// Concatenated-segment capacity per encoding: a budget in GSM-7 characters holds fewer UCS-2 units.
+const GSM7_PART = 153
+const UCS2_PART = 67
+
+/**
+ * fitLines measured the way an SMS is: `{ } [ ] | ~ ^ \ €` cost two septets in GSM-7 and one non-GSM character
+ * makes the whole text UCS-2, so `budget` plain characters may still need more segments. Shrinks the room until
+ * the text's real cost fits the budget, so the reply stays on one page.
+ */
+export function fitReply (lines: readonly string[], budget: number, more?: (n: number) => string): string {
+  let room = budget
+  let text = fitLines(lines, room, more)
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const { encoding, units } = countSegments(text)
+    const cost = encoding === 'GSM-7' ? units : Math.ceil(units * GSM7_PART / UCS2_PART)
+    if (cost <= budget) return text
+    room = Math.max(16, room - (cost - budget) - attempt)
+    text = fitLines(lines, room, more)
+  }
+  return text
 }

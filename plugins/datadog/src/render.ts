@@ -1,5 +1,5 @@
 import { formatAge, formatNumber, truncate, type FormatterSpec } from '@operator/core'
-import { fitReply } from './fit.js'
+import { fitReply } from '@operator/core'
 import type { SeriesRow } from './series.js'
 import type { MonitorRow } from './monitors.js'
 

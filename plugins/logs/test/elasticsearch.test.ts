@@ -142,7 +142,7 @@ t.test('an unreachable or hanging Elasticsearch is one line within the deadline'
   const url = es.url
   const hanging = await operatorWith(t, { type: 'elasticsearch', url, requestTimeoutMs: 300 })
   es.fault('/logs-*/_search', 'hang')
-  t.equal(await sms(t, hanging, 'logs timeout'), 'logs: elasticsearch timed out (deadline reached)')
+  t.equal(await sms(t, hanging, 'logs timeout'), 'logs: elasticsearch timed out (no answer in 300ms)')
   await es.close()
   const reply = await sms(t, hanging, 'logs timeout')
   t.equal(reply, 'logs: elasticsearch unreachable (connection refused)')

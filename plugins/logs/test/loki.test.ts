@@ -89,7 +89,7 @@ t.test('Loki errors are one line: its own parse error, 5xx, non-JSON, unreachabl
   loki.fault('/loki/api/v1/query_range', { status: 200, body: { status: 'success', data: { resultType: 'matrix', result: [] } } }, { times: 1 })
   t.equal(await sms(t, ok, 'logs timeout'), 'logs: loki sent an unexpected answer (no log streams)')
   loki.fault('/loki/api/v1/query_range', 'hang', { times: 1 })
-  t.equal(await sms(t, ok, 'logs timeout'), 'logs: loki timed out (deadline reached)')
+  t.equal(await sms(t, ok, 'logs timeout'), 'logs: loki timed out (no answer in 300ms)')
   await loki.close()
   t.equal(await sms(t, ok, 'logs timeout'), 'logs: loki unreachable (connection refused)')
   t.match(await sms(t, ok, 'health logs'), /^logs DOWN loki unreachable \(connection refused\)/)

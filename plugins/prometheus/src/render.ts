@@ -1,7 +1,7 @@
 import type { FormatContext } from '@operator/core'
 import { describeLabels, distinguishingLabels, formatNumber, formatAge, truncate } from '@operator/core'
 import { parseSampleValue, type Labels } from './client.js'
-import { fitReply } from './fit.js'
+import { fitReply } from '@operator/core'
 
 /** `prometheus.instant`: an instant query's answer, values already numbers. */
 export interface InstantData {

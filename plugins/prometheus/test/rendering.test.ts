@@ -4,7 +4,7 @@ import { parseDuration, parseMetricsArgs, rangeStep } from '../src/args.js'
 import { instantData, rangeData } from '../src/metrics.js'
 import { alertsData } from '../src/alerts.js'
 import { formatAlerts, formatInstant, formatQueries, formatRange } from '../src/render.js'
-import { fitReply } from '../src/fit.js'
+import { fitReply } from '@operator/core'
 import { namedQueries } from '../src/config.js'
 
 const SMS = { channel: 'sms' as const, budget: 459 }
