@@ -20,9 +20,16 @@ function info (entry: CommandEntry): CommandInfo {
 
 /** The read-only view of the daemon that plugins get as `op.host`. */
 export function createHostView (version: string, registry: Registry, health: HealthRunner, dispatcher: () => Dispatcher): HostView {
+  // Once the registry is frozen the list cannot change: `help` on every webhook need not rebuild it.
+  let frozenList: readonly CommandInfo[] | undefined
   return {
     version,
-    commands: () => registry.commands.list().map(info),
+    commands: () => {
+      if (frozenList !== undefined) return frozenList
+      const list = registry.commands.list().map(info)
+      if (registry.frozen) frozenList = list
+      return list
+    },
     command: (word) => {
       const entry = registry.commands.resolve(word)
       return entry === undefined ? undefined : info(entry)

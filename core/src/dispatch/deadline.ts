@@ -13,38 +13,66 @@ export function formatDuration (ms: number): string {
   return `${Math.round(ms / 60_000)}m`
 }
 
+/** What a run under a deadline gets: its signal, created only when first asked for (most commands never do). */
+export interface DeadlineScope {
+  readonly signal: AbortSignal
+}
+
 /**
- * Runs `fn` with an AbortSignal that fires at the deadline (or when `parent` aborts) and settles no later than
- * that: a plugin that ignores its signal cannot hold the caller. A late rejection is swallowed (and reported).
+ * Runs `fn` under a deadline and settles no later than that (or than `parent`'s abort): a plugin that ignores its
+ * signal cannot hold the caller. The scope's AbortSignal fires at the deadline; it is made lazily because building an
+ * AbortController per webhook is measurable and `help` never looks at it. A late rejection is swallowed (reported).
  */
-export async function runWithDeadline<T> (fn: (signal: AbortSignal) => Promise<T> | T, ms: number,
+export async function runUnderDeadline<T> (fn: (scope: DeadlineScope) => Promise<T> | T, ms: number,
   parent?: AbortSignal, onLateError?: (err: unknown) => void): Promise<T> {
-  const controller = new AbortController()
+  let controller: AbortController | undefined
+  let aborted = false
+  let abortReason: unknown
+  const abort = (reason: unknown): void => {
+    aborted = true
+    abortReason = reason
+    controller?.abort(reason)
+  }
+  const scope: DeadlineScope = {
+    get signal () {
+      if (controller === undefined) {
+        controller = new AbortController()
+        if (aborted) controller.abort(abortReason)
+      }
+      return controller.signal
+    }
+  }
   let timer: NodeJS.Timeout | undefined
   let onParentAbort: (() => void) | undefined
   const expired = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       const err = new DeadlineExceeded(ms)
-      controller.abort(err)
+      abort(err)
       reject(err)
     }, ms)
     if (parent !== undefined) {
       onParentAbort = () => {
-        controller.abort(parent.reason)
+        abort(parent.reason)
         reject(parent.reason instanceof Error ? parent.reason : new Error('cancelled'))
       }
       if (parent.aborted) onParentAbort()
       else parent.addEventListener('abort', onParentAbort, { once: true })
     }
   })
-  const work = (async () => await fn(controller.signal))()
+  const work = (async () => await fn(scope))()
   try {
     return await Promise.race([work, expired])
   } finally {
     clearTimeout(timer)
     if (onParentAbort !== undefined) parent?.removeEventListener('abort', onParentAbort)
     // Whatever the work does after we stopped waiting must not become an unhandled rejection.
-    work.catch((err: unknown) => { if (controller.signal.aborted) onLateError?.(err) })
+    work.catch((err: unknown) => { if (aborted) onLateError?.(err) })
     expired.catch(() => {})
   }
+}
+
+/** `runUnderDeadline` for callers that want the AbortSignal itself up front. */
+export async function runWithDeadline<T> (fn: (signal: AbortSignal) => Promise<T> | T, ms: number,
+  parent?: AbortSignal, onLateError?: (err: unknown) => void): Promise<T> {
+  return await runUnderDeadline((scope) => fn(scope.signal), ms, parent, onLateError)
 }

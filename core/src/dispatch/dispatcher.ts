@@ -4,7 +4,7 @@ import { roleAllows } from '../plugins/contract.js'
 import type { Registry } from '../registry/registry.js'
 import type { PageStore } from '../state/pages.js'
 import { normalizeForSms, SegmentBudget } from '../sms/index.js'
-import { DeadlineExceeded, formatDuration, runWithDeadline } from './deadline.js'
+import { DeadlineExceeded, formatDuration, runUnderDeadline } from './deadline.js'
 import { oneLine } from './one-line.js'
 import { parseCommandText } from './parse.js'
 
@@ -86,22 +86,25 @@ export class Dispatcher {
     }
 
     const deadlineMs = spec.deadlineMs ?? this.#deadlineMs
-    const log = this.#log.child({ plugin, command: entry.name })
+    // A child logger per command costs a few microseconds on every webhook: made only if something logs.
+    let childLog: Logger | undefined
+    const log = (): Logger => (childLog ??= this.#log.child({ plugin, command: entry.name }))
     const args = argv.join(' ')
     let result: CommandResult
     try {
-      result = await runWithDeadline((s) => {
-        const ctx: CommandContext = { args, argv, signal: s, sender, deadlineMs, budget: this.budget.chars, log }
+      const budget = this.budget.chars
+      result = await runUnderDeadline((scope) => {
+        const ctx: CommandContext = { args, argv, get signal () { return scope.signal }, sender, deadlineMs, budget, get log () { return log() } }
         return spec.run(ctx)
-      }, deadlineMs, signal, (err) => log.debug({ err: oneLine(err) }, 'command failed after its deadline'))
+      }, deadlineMs, signal, (err) => log().debug({ err: oneLine(err) }, 'command failed after its deadline'))
     } catch (err) {
       if (err instanceof DeadlineExceeded) {
-        log.warn({ deadlineMs }, 'command timed out')
+        log().warn({ deadlineMs }, 'command timed out')
         return await this.#finish(sender, `${entry.name} timed out after ${formatDuration(deadlineMs)}.`, { ...meta, outcome: 'timeout', code: 'OPR_ERR_COMMAND_TIMEOUT' })
       }
       const code = (err as { code?: unknown }).code
       const stableCode = typeof code === 'string' ? code : 'OPR_ERR_COMMAND_FAILED'
-      if (code !== 'OPR_ERR_COMMAND_USAGE') log.warn({ code: stableCode, err: oneLine(err, 500) }, 'command failed')
+      if (code !== 'OPR_ERR_COMMAND_USAGE') log().warn({ code: stableCode, err: oneLine(err, 500) }, 'command failed')
       const reply = code === 'OPR_ERR_COMMAND_USAGE' ? oneLine(err, 300) : `${entry.name}: ${oneLine(err)}`
       return await this.#finish(sender, reply, { ...meta, outcome: 'failed', code: stableCode })
     }

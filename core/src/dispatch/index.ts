@@ -1,5 +1,5 @@
 export { Dispatcher, HELP_HINT, type DispatchResult, type DispatchOutcome, type DispatcherOptions } from './dispatcher.js'
 export { HealthRunner } from './health.js'
-export { runWithDeadline, DeadlineExceeded, formatDuration } from './deadline.js'
+export { runWithDeadline, runUnderDeadline, DeadlineExceeded, formatDuration, type DeadlineScope } from './deadline.js'
 export { oneLine, redactUrls } from './one-line.js'
 export { parseCommandText } from './parse.js'

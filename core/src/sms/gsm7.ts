@@ -13,8 +13,13 @@ const SEPTETS = new Map<number, 1 | 2>();
 for (const ch of BASIC) SEPTETS.set(ch.codePointAt(0) as number, 1);
 for (const ch of EXTENSION) SEPTETS.set(ch.codePointAt(0) as number, 2);
 
+// Replies are nearly all ASCII: a flat table answers those without a Map lookup (this runs per webhook).
+const ASCII_SEPTETS = new Uint8Array(128);
+for (const [cp, septets] of SEPTETS) if (cp < 128) ASCII_SEPTETS[cp] = septets;
+
 /** Septets a code point takes in GSM-7: 1, 2 (extension table), or 0 when GSM-7 cannot encode it. */
 export function septetsOf(codePoint: number): 0 | 1 | 2 {
+  if (codePoint < 128) return ASCII_SEPTETS[codePoint] as 0 | 1 | 2;
   return SEPTETS.get(codePoint) ?? 0;
 }
 
@@ -22,7 +27,17 @@ export function septetsOf(codePoint: number): 0 | 1 | 2 {
 export function isGsm7(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     // A surrogate is never GSM-7, so testing code units is exact.
-    if (!SEPTETS.has(text.charCodeAt(i))) return false;
+    const c = text.charCodeAt(i);
+    if (c < 128 ? ASCII_SEPTETS[c] === 0 : !SEPTETS.has(c)) return false;
+  }
+  return true;
+}
+
+/** True when `text` is ASCII that GSM-7 carries as it is (no carriage return): normalisation has nothing to do. */
+export function isPlainGsmAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || c === 13 || ASCII_SEPTETS[c] === 0) return false;
   }
   return true;
 }

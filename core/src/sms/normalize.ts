@@ -1,4 +1,4 @@
-import { septetsOf } from './gsm7.js';
+import { isPlainGsmAscii, septetsOf } from './gsm7.js';
 
 // Look-alikes that would otherwise switch a whole message to UCS-2 (and cut its capacity from 160 to 70).
 const REPLACEMENTS: ReadonlyMap<string, string> = new Map(
@@ -57,6 +57,7 @@ function replacementFor(ch: string): string | undefined {
  * GSM-7's own accented letters (é, ñ, Ø…) stay; characters without an equivalent (emoji, CJK) are kept as they are.
  */
 export function normalizeForSms(text: string): string {
+  if (isPlainGsmAscii(text)) return text;
   // NFC first so that 'e' + U+0301 becomes the GSM-7 'é' rather than a bare 'e'.
   const input = text.replace(/\r\n?/g, '\n').normalize('NFC');
   let out = '';

@@ -39,10 +39,19 @@ export function countSegments(text: string): SegmentCount {
   let units = 0;
   let segments = 1;
   let used = 0; // units in the current part when packed into concatenated parts
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) as number;
+  // Indexed by UTF-16 unit rather than `for...of` (this runs on every reply); a surrogate pair is one character.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let size: number;
+    if (gsm) {
+      size = septetsOf(c);
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      size = 2;
+      i++;
+    } else {
+      size = 1;
+    }
     // An escape pair or a surrogate pair is never split: it moves whole to the next part.
-    const size = gsm ? septetsOf(cp) : cp > 0xffff ? 2 : 1;
     units += size;
     if (used + size > part) {
       segments++;

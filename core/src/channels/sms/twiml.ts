@@ -16,9 +16,12 @@ function entity (ch: string): string {
   return ENTITIES[ch]!
 }
 
+// Cheap screens first: most replies hold no control character or surrogate, so the lookaround regex rarely runs.
+const SUSPECT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/
+
 /** Text made safe for an XML element: the five special characters escaped, characters XML forbids dropped. */
 export function escapeXml (text: string): string {
-  if (NOT_XML.test(text)) text = text.replace(NOT_XML_ALL, '')
+  if (SUSPECT.test(text) && NOT_XML.test(text)) text = text.replace(NOT_XML_ALL, '')
   return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, entity) : text
 }
 
