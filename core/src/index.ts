@@ -7,7 +7,7 @@ export {
   type JsonSchema, type Logger, type HostView, type CommandInfo, type SystemReport
 } from './plugins/contract.js'
 export type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, QueryValue } from './http/client.js'
-export { isHttpStatusError, type HttpStatusError } from './http/errors.js'
+export { isHttpStatusError, networkReason, type HttpStatusError } from './http/errors.js'
 export * as errors from './errors.js'
 export { usageError } from './usage.js'
 export { oneLine, formatDuration, runWithDeadline, DeadlineExceeded, HELP_HINT } from './dispatch/index.js'

@@ -29,6 +29,14 @@ const TIMEOUT_REASONS: Readonly<Record<string, string>> = {
   UND_ERR_BODY_TIMEOUT: 'answer stalled'
 }
 
+/**
+ * The short reason for a system or undici network error code (`ECONNREFUSED` → `connection refused`), for plugins
+ * whose clients are not ours (the AWS SDK, pg) and must say the same thing the same way.
+ */
+export function networkReason (code: string | undefined): string | undefined {
+  return code === undefined ? undefined : TRANSPORT_REASONS[code]
+}
+
 function codeOf (err: unknown): string | undefined {
   const e = err as { code?: unknown; cause?: { code?: unknown } } | null
   if (e === null || typeof e !== 'object') return undefined

@@ -1,4 +1,5 @@
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch'
+import { networkReason } from '@operator/core'
 import type { GatewayConfig, NumericField } from '../config.js'
 import { authError, bodyError, configError, timeoutError, unreachableError, upstreamError } from '../errors.js'
 import { describeValues, type Reading, type Values } from '../reading.js'
@@ -103,15 +104,6 @@ const AUTH_ERRORS = new Set([
   'AccessDeniedException', 'AccessDenied', 'ExpiredTokenException', 'ExpiredToken', 'MissingAuthenticationToken',
   'MissingAuthenticationTokenException', 'IncompleteSignature', 'IncompleteSignatureException', 'AuthFailure'
 ])
-const NETWORK_CODES: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'DNS lookup failed',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  EPIPE: 'connection closed'
-}
 
 /** SDK errors as one line: which setting to check, never a credential, never the SDK's long explanations. */
 export function explainAwsError (err: unknown, signal: AbortSignal): Error {
@@ -122,7 +114,8 @@ export function explainAwsError (err: unknown, signal: AbortSignal): Error {
   if (name === 'TimeoutError' || name === 'AbortError' || e.code === 'ETIMEDOUT' || e.code === 'ECONNABORTED') {
     return timeoutError(AWS_BACKEND, 'no answer in time')
   }
-  if (e.code !== undefined && NETWORK_CODES[e.code] !== undefined) return unreachableError(AWS_BACKEND, NETWORK_CODES[e.code]!)
+  const network = networkReason(e.code)
+  if (network !== undefined) return unreachableError(AWS_BACKEND, network)
   if (name === 'CredentialsProviderError') return authError(AWS_BACKEND, 'no credentials', 'configure the standard AWS credential chain')
   if (typeof e.message === 'string' && /region is missing/i.test(e.message)) {
     return configError('no AWS region: set GATEWAY_AWS_REGION or AWS_REGION')

@@ -1,4 +1,4 @@
-import type { HealthResult, StatusLine } from '@operator/core'
+import { networkReason, type HealthResult, type StatusLine } from '@operator/core'
 import type { CloudWatchLogsClient, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs'
 import { levelVariants, logGroupList, type LogsConfig } from '../config.js'
 import { LogsError, shortReason } from '../errors.js'
@@ -11,15 +11,6 @@ const AUTH_ERRORS = new Set([
   'UnrecognizedClientException', 'InvalidSignatureException', 'AccessDeniedException', 'ExpiredTokenException',
   'IncompleteSignatureException', 'MissingAuthenticationTokenException', 'InvalidClientTokenId', 'SignatureDoesNotMatch'
 ])
-const TRANSPORT_REASONS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'DNS lookup failed',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  EPIPE: 'connection closed'
-}
 
 /**
  * A filter pattern that matches `text` as one quoted term: backslashes and double quotes escaped with a backslash,
@@ -64,7 +55,8 @@ export function mapAwsError (err: unknown, signal: AbortSignal, context = ''): E
   if (name === 'CredentialsProviderError') {
     return new LogsError('OPR_ERR_LOGS_CREDENTIALS', `${NAME} has no AWS credentials (set them for the default AWS chain)`)
   }
-  if (TRANSPORT_REASONS[code] !== undefined) return new LogsError('OPR_ERR_LOGS_UNREACHABLE', `${NAME} unreachable (${TRANSPORT_REASONS[code]})`)
+  const network = networkReason(code)
+  if (network !== undefined) return new LogsError('OPR_ERR_LOGS_UNREACHABLE', `${NAME} unreachable (${network})`)
   if (AUTH_ERRORS.has(name) || status === 401 || status === 403) {
     return new LogsError('OPR_ERR_LOGS_AUTH', `${NAME} refused the credentials (${name !== '' && name !== 'Unknown' ? name : `HTTP ${status}`})`)
   }
