@@ -25,6 +25,7 @@ export interface DeadlineScope {
  */
 export async function runUnderDeadline<T> (fn: (scope: DeadlineScope) => Promise<T> | T, ms: number,
   parent?: AbortSignal, onLateError?: (err: unknown) => void): Promise<T> {
+  if (parent?.aborted === true) throw parent.reason instanceof Error ? parent.reason : new Error('cancelled')
   let controller: AbortController | undefined
   let aborted = false
   let abortReason: unknown
@@ -42,6 +43,9 @@ export async function runUnderDeadline<T> (fn: (scope: DeadlineScope) => Promise
       return controller.signal
     }
   }
+  // A synchronous answer (help, more) needs no timer, no race and no listener: it cannot overrun its deadline.
+  const first = fn(scope)
+  if (!isThenable(first)) return first
   let timer: NodeJS.Timeout | undefined
   let onParentAbort: (() => void) | undefined
   const expired = new Promise<never>((_resolve, reject) => {
@@ -59,7 +63,7 @@ export async function runUnderDeadline<T> (fn: (scope: DeadlineScope) => Promise
       else parent.addEventListener('abort', onParentAbort, { once: true })
     }
   })
-  const work = (async () => await fn(scope))()
+  const work = Promise.resolve(first)
   try {
     return await Promise.race([work, expired])
   } finally {
@@ -69,6 +73,10 @@ export async function runUnderDeadline<T> (fn: (scope: DeadlineScope) => Promise
     work.catch((err: unknown) => { if (aborted) onLateError?.(err) })
     expired.catch(() => {})
   }
+}
+
+function isThenable<T> (value: Promise<T> | T): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
 /** `runUnderDeadline` for callers that want the AbortSignal itself up front. */
