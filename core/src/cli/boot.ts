@@ -31,3 +31,16 @@ export async function boot (options: BootOptions = {}): Promise<FastifyInstance>
   await app.ready()
   return app
 }
+
+/**
+ * `boot`, or the start-up failure written to stderr as one line and the exit code to return: what every CLI
+ * command does first.
+ */
+export async function bootOrExit (options: BootOptions = {}): Promise<FastifyInstance | number> {
+  try {
+    return await boot(options)
+  } catch (err) {
+    process.stderr.write(`${startupMessage(err)}\n`)
+    return EXIT_CONFIG
+  }
+}

@@ -1,14 +1,9 @@
-import { boot, startupMessage, EXIT_CONFIG } from './boot.js'
+import { bootOrExit } from './boot.js'
 
 /** `operator exec "<text>"`: one command as the console (admin role), reply on stdout, non-zero exit on failure. */
 export async function execCommand (text: string): Promise<number> {
-  let app
-  try {
-    app = await boot({ quiet: true })
-  } catch (err) {
-    process.stderr.write(`${startupMessage(err)}\n`)
-    return EXIT_CONFIG
-  }
+  const app = await bootOrExit({ quiet: true })
+  if (typeof app === 'number') return app
   try {
     const result = await app.operator.dispatcher.dispatch(text, { id: 'console', role: 'admin', channel: 'console' })
     const out = result.outcome === 'answered' ? process.stdout : process.stderr

@@ -1,14 +1,9 @@
 import type { FastifyInstance } from 'fastify'
-import { boot, startupMessage, EXIT_CONFIG } from './boot.js'
+import { bootOrExit } from './boot.js'
 
 async function withApp (fn: (app: FastifyInstance) => string): Promise<number> {
-  let app: FastifyInstance
-  try {
-    app = await boot({ quiet: true })
-  } catch (err) {
-    process.stderr.write(`${startupMessage(err)}\n`)
-    return EXIT_CONFIG
-  }
+  const app = await bootOrExit({ quiet: true })
+  if (typeof app === 'number') return app
   try {
     process.stdout.write(`${fn(app)}\n`)
     return 0

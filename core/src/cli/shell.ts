@@ -1,16 +1,11 @@
 import { createInterface } from 'node:readline/promises'
-import { boot, startupMessage, EXIT_CONFIG } from './boot.js'
+import { bootOrExit } from './boot.js'
 import { countSegments } from '../sms/index.js'
 
 /** `operator shell`: type a command, see the reply exactly as it would be texted, with its size and cost. */
 export async function shellCommand (): Promise<number> {
-  let app
-  try {
-    app = await boot({ quiet: true })
-  } catch (err) {
-    process.stderr.write(`${startupMessage(err)}\n`)
-    return EXIT_CONFIG
-  }
+  const app = await bootOrExit({ quiet: true })
+  if (typeof app === 'number') return app
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY })
   const prompt = process.stdin.isTTY ? 'operator> ' : ''
   if (process.stdin.isTTY) process.stdout.write(`Operator ${app.operator.version}. Type HELP, or exit.\n`)

@@ -1,15 +1,10 @@
-import { boot, startupMessage, EXIT_CONFIG } from './boot.js'
+import { bootOrExit, startupMessage, EXIT_CONFIG } from './boot.js'
 import { handleSignals, listenAddress, productionProblem } from '../server.js'
 
 /** `operator start`: validate everything, listen, and stop gracefully on SIGTERM/SIGINT. */
 export async function startCommand (): Promise<number> {
-  let app
-  try {
-    app = await boot()
-  } catch (err) {
-    process.stderr.write(`${startupMessage(err)}\n`)
-    return EXIT_CONFIG
-  }
+  const app = await bootOrExit()
+  if (typeof app === 'number') return app
   const env = app.operator.env
   const problem = productionProblem(env)
   if (problem !== undefined) {
