@@ -6,6 +6,7 @@ import { createLokiDriver } from './drivers/loki.js'
 import type { LogDriver } from './drivers/types.js'
 import { formatErrors, formatSearch, type ErrorsView, type SearchView } from './format.js'
 import { parseLogsArgs, USAGE, windowOf } from './query.js'
+import { logsStatusLine } from './status.js'
 
 export type { LogsConfig } from './config.js'
 export type { LogDriver, LogLine, SearchResult, ErrorCounts, TimeWindow } from './drivers/types.js'
@@ -69,7 +70,7 @@ export default definePlugin<LogsConfig>({
     op.healthCheck({ system: 'logs', check: async (ctx) => await driver.health(ctx.signal) })
     op.statusLine({
       system: 'logs',
-      line: async (ctx) => await driver.statusLine(windowOf(config.windowMinutes, Date.now()), ctx.signal)
+      line: async (ctx) => await logsStatusLine(driver, windowOf(config.windowMinutes, Date.now()), ctx.signal)
     })
   }
 })

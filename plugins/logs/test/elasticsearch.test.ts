@@ -172,3 +172,11 @@ t.test('logs errors counts error lines per service with a terms aggregation', as
   t.equal(await sms(t, op, 'logs errors since 1h'), '11 error lines in 1h:\nsearch 8\ncheckout 2\ncart 1')
 })
 
+
+t.test('status is DEGRADED, with the error count unknown, when the cluster answers but searches fail', async (t) => {
+  const es = await seeded(t)
+  const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
+  es.fault(/\/_search$/, { status: 500, body: 'boom' })
+  t.match(await sms(t, op, 'status'), /^logs DEGRADED green, 3 nodes, errors unknown \(elasticsearch failed \(HTTP 500\)\)$/m)
+  t.match(await sms(t, op, 'health logs'), /^logs ok green, 3 nodes/, 'the health check reads the cluster, which answers')
+})

@@ -1,4 +1,4 @@
-import { networkReason, type HealthResult, type StatusLine } from '@operator/core'
+import { networkReason, type HealthResult } from '@operator/core'
 import type { CloudWatchLogsClient, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs'
 import { levelVariants, logGroupList, type LogsConfig } from '../config.js'
 import { LogsError, shortReason } from '../errors.js'
@@ -192,11 +192,6 @@ export function createCloudWatchDriver (config: LogsConfig): LogDriver {
       return { total: scans.reduce((n, s) => n + s.count, 0), atLeast: scans.some((s) => s.truncated), lines }
     },
     countErrors,
-    health,
-    async statusLine (window: TimeWindow, signal: AbortSignal): Promise<StatusLine> {
-      const [h, errors] = await Promise.all([health(signal), countErrors(window, signal).catch(() => undefined)])
-      const tail = errors === undefined ? '' : `, ${errors.total}${errors.atLeast ? '+' : ''} errors in ${window.label}`
-      return { status: h.status, text: `${h.summary}${tail}` }
-    }
+    health
   }
 }

@@ -1,4 +1,4 @@
-import type { HealthResult, HttpClient, StatusLine } from '@operator/core'
+import type { HealthResult, HttpClient } from '@operator/core'
 import { levelVariants, type LogsConfig } from '../config.js'
 import { mapHttpError, shortReason } from '../errors.js'
 import type { ErrorCounts, LogDriver, LogLine, SearchResult, TimeWindow } from './types.js'
@@ -164,11 +164,6 @@ export function createElasticsearchDriver (config: LogsConfig, makeHttp: MakeHtt
       return { ...total(res), lines }
     },
     countErrors,
-    health,
-    async statusLine (window: TimeWindow, signal: AbortSignal): Promise<StatusLine> {
-      const [h, errors] = await Promise.all([health(signal), countErrors(window, signal).catch(() => undefined)])
-      const tail = errors === undefined ? '' : `, ${errors.total}${errors.atLeast ? '+' : ''} errors in ${window.label}`
-      return { status: h.status, text: `${h.summary}${tail}` }
-    }
+    health
   }
 }

@@ -1,4 +1,4 @@
-import type { HealthResult, HttpClient, StatusLine } from '@operator/core'
+import type { HealthResult, HttpClient } from '@operator/core'
 import { levelVariants, type LogsConfig } from '../config.js'
 import { LogsError, mapHttpError, shortReason } from '../errors.js'
 import { tallyServices, type ErrorCounts, type LogDriver, type LogLine, type SearchResult, type TimeWindow } from './types.js'
@@ -120,7 +120,8 @@ export function createLokiDriver (config: LogsConfig, makeHttp: MakeHttp): LogDr
     const res = await http().request({ path: '/ready', signal, timeoutMs: config.requestTimeoutMs })
     const latencyMs = Date.now() - started
     const said = shortReason(res.text, 80)
-    if (res.ok) return { status: 'ok', summary: said === '' ? 'ready' : said, latencyMs }
+    // Loki answers `ready`; another 200 body (a proxy's page, JSON) is not worth repeating on a phone.
+    if (res.ok) return { status: 'ok', summary: 'ready', latencyMs }
     if (res.status === 401 || res.status === 403) {
       return { status: 'down', summary: `refused the credentials (HTTP ${res.status})`, latencyMs }
     }
@@ -141,11 +142,6 @@ export function createLokiDriver (config: LogsConfig, makeHttp: MakeHttp): LogDr
       return { total: entries.length, atLeast: entries.length >= config.scanLimit, lines }
     },
     countErrors,
-    health,
-    async statusLine (window: TimeWindow, signal: AbortSignal): Promise<StatusLine> {
-      const [h, errors] = await Promise.all([health(signal), countErrors(window, signal).catch(() => undefined)])
-      const tail = errors === undefined ? '' : `, ${errors.total}${errors.atLeast ? '+' : ''} errors in ${window.label}`
-      return { status: h.status, text: `${h.summary}${tail}` }
-    }
+    health
   }
 }

@@ -1,4 +1,4 @@
-import type { HealthResult, StatusLine } from '@operator/core'
+import type { HealthResult } from '@operator/core'
 
 /** The time range a command covers: [startMs, endMs], and how a person wrote it (`15m`, `1h`). */
 export interface TimeWindow {
@@ -40,7 +40,6 @@ export interface LogDriver {
   search (text: string, window: TimeWindow, limit: number, signal: AbortSignal): Promise<SearchResult>
   countErrors (window: TimeWindow, signal: AbortSignal): Promise<ErrorCounts>
   health (signal: AbortSignal): Promise<HealthResult>
-  statusLine (window: TimeWindow, signal: AbortSignal): Promise<StatusLine>
   /** Releases what the driver made lazily (core closes the HTTP pools itself). */
   close? (): Promise<void>
 }
