@@ -33,7 +33,7 @@ t.test('prometheus: every backend fault answers health, status and metrics with 
     // The health check reads /-/healthy's status; the API's reason is in status and metrics.
     500: { health: 'not healthy (HTTP 500)', status: 'prometheus answered HTTP 500', command: 'prometheus answered HTTP 500' },
     401: {
-      health: 'not healthy (HTTP 401)',
+      health: 'refused the credentials (HTTP 401)',
       status: 'prometheus refused the credentials (HTTP 401)',
       command: 'prometheus refused the credentials (HTTP 401)'
     },

@@ -13,7 +13,11 @@ export function healthCheck (api: PrometheusApi): HealthCheckSpec {
       const started = Date.now()
       const healthy = await api.probe('/-/healthy', ctx.signal)
       if (!healthy.ok) {
-        return { status: 'down', summary: `not healthy (HTTP ${healthy.status})`, latencyMs: Date.now() - started }
+        // A 401/403 is a proxy in front refusing our credentials, not Prometheus being unhealthy: say which.
+        const summary = healthy.status === 401 || healthy.status === 403
+          ? `refused the credentials (HTTP ${healthy.status})`
+          : `not healthy (HTTP ${healthy.status})`
+        return { status: 'down', summary, latencyMs: Date.now() - started }
       }
       const ready = await api.probe('/-/ready', ctx.signal)
       const latencyMs = Date.now() - started

@@ -109,6 +109,8 @@ t.test('a bearer token is sent to Prometheus and never shown, even when refused'
   fake.fault('/api/v1/query', { status: 401, body: `bad token ${TOKEN}` })
   const reply = await exec('metrics up')
   t.equal(reply, 'metrics: prometheus refused the credentials (HTTP 401)')
+  fake.fault('/-/healthy', { status: 401, body: 'no' })
+  t.match(await exec('health prometheus'), /^prometheus DOWN refused the credentials \(HTTP 401\)/, 'health names the credentials, not ill health')
 })
 
 t.test('basic auth is sent as a header and the password never reaches a reply or the log', async (t) => {
