@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { fakeAws, type FakeAws } from '@operator/test-support'
 import { operatorWith, sms, fullConfig, lastMinutes, HOSTILE, MINUTE } from './fixtures/harness.js'
 import { createCloudWatchDriver, filterPatternTerm } from '../src/drivers/cloudwatch.js'
@@ -10,7 +10,6 @@ process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYs3cr3tKEY'
 delete process.env.AWS_SESSION_TOKEN
 delete process.env.AWS_PROFILE
 
-type Test = Parameters<Parameters<typeof t.test>[1]>[0]
 
 async function seeded (t: Test, options: Parameters<typeof fakeAws>[0] = {}): Promise<FakeAws> {
   const aws = await fakeAws(options)

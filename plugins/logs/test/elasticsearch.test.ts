@@ -1,9 +1,8 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { fakeElasticsearch, type FakeElasticsearch } from '@operator/test-support'
 import { operatorWith, sms, coreHttp, fullConfig, lastMinutes, HOSTILE, MINUTE } from './fixtures/harness.js'
 import { createElasticsearchDriver } from '../src/drivers/elasticsearch.js'
 
-type Test = Parameters<Parameters<typeof t.test>[1]>[0]
 
 async function seeded (t: Test, options: Parameters<typeof fakeElasticsearch>[0] = {}): Promise<FakeElasticsearch> {
   const es = await fakeElasticsearch(options)

@@ -1,9 +1,8 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { fakeLoki, parseLogQuery, type FakeLoki, type FakeLokiOptions } from '@operator/test-support'
 import { operatorWith, sms, coreHttp, fullConfig, lastMinutes, HOSTILE, MINUTE } from './fixtures/harness.js'
 import { createLokiDriver, logqlString } from '../src/drivers/loki.js'
 
-type Test = Parameters<Parameters<typeof t.test>[1]>[0]
 
 async function seeded (t: Test, options: FakeLokiOptions = {}): Promise<FakeLoki> {
   const loki = await fakeLoki(options)
