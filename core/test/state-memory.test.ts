@@ -34,6 +34,25 @@ t.test('the memory idempotency store stays bounded, dropping the oldest first', 
   t.same(await store.peek('d'), { state: 'done', answer: 'd' })
 })
 
+t.test('a full store keeps its bound under churn: claims and completions of many messages, the newest kept', async (t) => {
+  let now = 0
+  const store = new MemoryIdempotencyStore(1000, () => now)
+  let claimed = 0
+  for (let i = 0; i < 5000; i++) {
+    now += 1
+    if ((await store.claim(`SM${i}`, 120_000)).state === 'claimed') claimed++
+    await store.complete(`SM${i}`, `answer ${i}`, 86_400_000)
+  }
+  t.equal(claimed, 5000, 'every new message is claimed once')
+  t.equal(store.size, 1000, 'never more than maxKeys')
+  t.same(await store.peek('SM4999'), { state: 'done', answer: 'answer 4999' })
+  t.same(await store.peek('SM4000'), { state: 'done', answer: 'answer 4000' }, 'the newest thousand are all there')
+  t.equal(await store.peek('SM3999'), undefined, 'older ones were dropped')
+  // A completed message re-claimed (a retry) is answered, not run again, and does not grow the store.
+  t.same(await store.claim('SM4500', 120_000), { state: 'done', answer: 'answer 4500' })
+  t.equal(store.size, 1000)
+})
+
 t.test('STATE_STORE and REDIS_URL pick the store; memory is the default', async (t) => {
   t.same(stateSettings({}), { kind: 'memory', redisUrl: 'redis://127.0.0.1:6379' })
   t.same(stateSettings({ STATE_STORE: 'redis' }), { kind: 'redis', redisUrl: 'redis://127.0.0.1:6379' })
