@@ -106,6 +106,22 @@ t.test('start listens on 127.0.0.1, answers /healthz and /readyz, and exits 0 on
   t.equal(await exited, 0)
 })
 
+t.test('shell answers every piped command in order, with size and segments, and stops at exit', async (t) => {
+  const child = spawn(process.execPath, [BIN, 'shell'], { cwd: appDir(), env: baseEnv, stdio: ['pipe', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout.on('data', (c: Buffer) => { out += c.toString() })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  child.stdin.end('help\nhelth\n\nSTATUS\nexit\nstatus\n')
+  t.equal(await exited, 0)
+  const replies = out.split(/\n-- (\d+) chars, (\d+) segment\(s\), (GSM-7|UCS-2)\n/)
+  t.match(replies[0], /^Commands:\nhelp \[command\]/)
+  t.equal(replies[1], '218', 'help: characters as texted')
+  t.equal(replies[2], '2', 'help: two segments')
+  t.equal(replies[4], "Unknown command 'helth'. Did you mean 'health'? Text HELP for commands.")
+  t.match(replies[8], /^self ok up/)
+  t.equal(out.match(/^self ok/gm)?.length, 1, 'nothing after exit runs')
+})
+
 t.test('usage and version', async (t) => {
   const dir = appDir()
   t.equal((await operator(['--version'], dir)).stdout, '0.1.0\n')
