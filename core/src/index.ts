@@ -10,6 +10,7 @@ export type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, QueryVal
 export { isHttpStatusError, networkReason, type HttpStatusError } from './http/errors.js'
 export * as errors from './errors.js'
 export { usageError } from './usage.js'
+export { OperatorError } from './plugin-error.js'
 export { oneLine, formatDuration, runWithDeadline, DeadlineExceeded, HELP_HINT } from './dispatch/index.js'
 export type { DispatchResult, DispatchOutcome } from './dispatch/index.js'
 export { countSegments, normalizeForSms, paginate, budgetChars, SegmentBudget } from './sms/index.js'

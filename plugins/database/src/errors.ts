@@ -1,6 +1,6 @@
 // Errors this plugin throws, each with a stable code. The message is what reaches the phone: one line, naming the
 // server and the reason, never a connection string or a password.
-import { formatAge } from '@operator/core'
+import { OperatorError, formatAge } from '@operator/core'
 
 export type DbErrorCode =
   | 'OPR_ERR_DB_AUTH'
@@ -12,18 +12,17 @@ export type DbErrorCode =
   | 'OPR_ERR_DB_NOT_CONFIGURED'
   | 'OPR_ERR_DB_STATS_ANSWER'
 
-export interface DbError extends Error {
-  readonly code: DbErrorCode
+export class DbError extends OperatorError<DbErrorCode> {
   /** The SQLSTATE or Node error code behind it, for the log. */
   readonly reason?: string
+  constructor (code: DbErrorCode, message: string, reason?: string) {
+    super(code, message)
+    if (reason !== undefined) this.reason = reason
+  }
 }
 
 export function dbError (code: DbErrorCode, message: string, reason?: string): DbError {
-  const err = new Error(message) as Error & { code: DbErrorCode, reason?: string }
-  err.name = 'DbError'
-  err.code = code
-  if (reason !== undefined) err.reason = reason
-  return err
+  return new DbError(code, message, reason)
 }
 
 export function isDbError (err: unknown): err is DbError {

@@ -1,4 +1,4 @@
-import { formatAge, isHttpStatusError, type HttpStatusError } from '@operator/core'
+import { OperatorError, formatAge, isHttpStatusError, type HttpStatusError } from '@operator/core'
 
 // Every error this plugin raises, with a stable code. Messages are one plain line for a phone and never carry a key.
 export type DatadogErrorCode =
@@ -13,13 +13,10 @@ export type DatadogErrorCode =
   | 'OPR_ERR_DATADOG_ANSWER'
   | 'OPR_ERR_DATADOG_TIMEOUT'
 
-export class DatadogError extends Error {
-  readonly code: DatadogErrorCode
+export class DatadogError extends OperatorError<DatadogErrorCode> {
   readonly status: number | undefined
   constructor (code: DatadogErrorCode, message: string, status?: number) {
-    super(message)
-    this.name = 'DatadogError'
-    this.code = code
+    super(code, message)
     this.status = status
   }
 }

@@ -1,3 +1,5 @@
+import { OperatorError } from '@operator/core'
+
 // The gateway plugin's errors, each created here once with a stable code. Messages are one plain line that may reach
 // a phone: they name the backend and what to fix, never a URL's credentials or the admin key.
 
@@ -9,15 +11,7 @@ export type GatewayErrorCode =
   | 'OPR_ERR_GATEWAY_TIMEOUT'
   | 'OPR_ERR_GATEWAY_BODY'
 
-export class GatewayError extends Error {
-  readonly code: GatewayErrorCode
-
-  constructor (code: GatewayErrorCode, message: string) {
-    super(message)
-    this.name = 'GatewayError'
-    this.code = code
-  }
-}
+export class GatewayError extends OperatorError<GatewayErrorCode> {}
 
 /** A setting that cannot work (found at start-up or when the driver is first used). */
 export function configError (message: string): GatewayError {

@@ -1,4 +1,4 @@
-import { isHttpStatusError } from '@operator/core'
+import { OperatorError, isHttpStatusError } from '@operator/core'
 
 // Errors this plugin raises, each with a stable code; the message is the one line a person reads after `logs: `.
 export type LogsErrorCode =
@@ -10,14 +10,7 @@ export type LogsErrorCode =
   | 'OPR_ERR_LOGS_BODY'
   | 'OPR_ERR_LOGS_CREDENTIALS'
 
-export class LogsError extends Error {
-  readonly code: LogsErrorCode
-  constructor (code: LogsErrorCode, message: string) {
-    super(message)
-    this.name = 'LogsError'
-    this.code = code
-  }
-}
+export class LogsError extends OperatorError<LogsErrorCode> {}
 
 /** The first line of an upstream's reason, short and without control characters. */
 export function shortReason (text: string, max = 120): string {

@@ -1,3 +1,5 @@
+import { OperatorError } from '@operator/core'
+
 // Errors this plugin throws, each with a stable code; the message is what reaches the phone (one line, no secrets).
 
 export type PrometheusErrorCode =
@@ -5,15 +7,10 @@ export type PrometheusErrorCode =
   | 'OPR_ERR_PROMETHEUS_ANSWER'
   | 'OPR_ERR_PROMETHEUS_AUTH'
 
-export interface PrometheusError extends Error {
-  readonly code: PrometheusErrorCode
-}
+export class PrometheusError extends OperatorError<PrometheusErrorCode> {}
 
 function create (code: PrometheusErrorCode, message: string): PrometheusError {
-  const err = new Error(message) as Error & { code: PrometheusErrorCode }
-  err.name = 'PrometheusError'
-  err.code = code
-  return err
+  return new PrometheusError(code, message)
 }
 
 /** Prometheus refused the query (`bad_data`, `execution`): its own reason, which is what the person needs. */
