@@ -1,4 +1,4 @@
-import type { CommandSpec, TypedResult } from '@operator/core'
+import { summarizeSeries, type CommandSpec, type TypedResult } from '@operator/core'
 import { parseSampleValue, type PrometheusApi, type QueryData, type Sample } from './client.js'
 import { parseMetricsArgs, rangeStep, USAGE } from './args.js'
 import type { InstantData, QueriesData, RangeData, RangeSeries } from './render.js'
@@ -27,18 +27,11 @@ export function instantData (query: string, name: string | undefined, data: Quer
   return { ...base, resultType: 'vector', series }
 }
 
+const NO_VALUES: Omit<RangeSeries, 'labels'> = { min: Number.NaN, avg: Number.NaN, max: Number.NaN, last: Number.NaN }
+
+/** Over the samples that are numbers (Prometheus sends NaN for gaps; ±Inf are real values). */
 function summarise (values: readonly number[]): Omit<RangeSeries, 'labels'> {
-  const finite = values.filter((v) => !Number.isNaN(v))
-  if (finite.length === 0) return { min: Number.NaN, avg: Number.NaN, max: Number.NaN, last: Number.NaN }
-  let min = Infinity
-  let max = -Infinity
-  let sum = 0
-  for (const v of finite) {
-    if (v < min) min = v
-    if (v > max) max = v
-    sum += v
-  }
-  return { min, avg: sum / finite.length, max, last: finite[finite.length - 1]! }
+  return summarizeSeries(values.filter((v) => !Number.isNaN(v))) ?? NO_VALUES
 }
 
 export function rangeData (query: string, name: string | undefined, range: string, stepSec: number, data: QueryData): RangeData {
@@ -74,7 +67,8 @@ export function metricsCommand (api: PrometheusApi, queries: ReadonlyMap<string,
         return { kind: 'prometheus.instant', data: instantData(request.promql, request.name, answer) }
       }
       const step = rangeStep(request.rangeSec)
-      const end = Math.floor(Date.now() / 1000)
+      // Rounded up: with floor(now), a sample scraped within the current second lies after every evaluation point.
+      const end = Math.ceil(Date.now() / 1000)
       const answer = await api.queryRange(request.promql, end - request.rangeSec, end, step, ctx.signal)
       return { kind: 'prometheus.range', data: rangeData(request.promql, request.name, request.rangeText, step, answer) }
     }
