@@ -1,3 +1,3 @@
-export { formatNumber, formatPercent, formatAge } from './numbers.js'
+export { formatNumber, formatPercent, formatAge, summarizeSeries, type SeriesSummary } from './numbers.js'
 export { fitLines, fitReply, truncate } from './lines.js'
 export { distinguishingLabels, describeLabels } from './labels.js'

@@ -47,3 +47,27 @@ export function formatAge (ms: number): string {
   }
   return parts.filter((p) => !/^0/.test(p)).join('') || '0s'
 }
+
+export interface SeriesSummary {
+  readonly min: number
+  readonly avg: number
+  readonly max: number
+  readonly last: number
+}
+
+/**
+ * min / avg / max / last of a range series, for `metrics <q> over 1h` replies; undefined when there are no values.
+ * Callers decide beforehand which values count (Prometheus keeps ±Inf, Datadog drops nulls).
+ */
+export function summarizeSeries (values: readonly number[]): SeriesSummary | undefined {
+  if (values.length === 0) return undefined
+  let min = Infinity
+  let max = -Infinity
+  let sum = 0
+  for (const v of values) {
+    if (v < min) min = v
+    if (v > max) max = v
+    sum += v
+  }
+  return { min, avg: sum / values.length, max, last: values[values.length - 1]! }
+}

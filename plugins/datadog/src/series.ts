@@ -1,4 +1,4 @@
-import { describeLabels, distinguishingLabels } from '@operator/core'
+import { describeLabels, distinguishingLabels, summarizeSeries } from '@operator/core'
 import type { DatadogSeries } from './api.js'
 
 /** One series ready to print: what tells it apart ('' when nothing does), its unit, and its numbers (undefined when it had no points). */
@@ -42,16 +42,7 @@ function stats (s: DatadogSeries): Pick<SeriesRow, 'last' | 'min' | 'avg' | 'max
   const values = (Array.isArray(s.pointlist) ? s.pointlist : [])
     .map((p) => p[1])
     .filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
-  if (values.length === 0) return { last: undefined, min: undefined, avg: undefined, max: undefined }
-  let min = Infinity
-  let max = -Infinity
-  let sum = 0
-  for (const v of values) {
-    if (v < min) min = v
-    if (v > max) max = v
-    sum += v
-  }
-  return { last: values[values.length - 1], min, avg: sum / values.length, max }
+  return summarizeSeries(values) ?? { last: undefined, min: undefined, avg: undefined, max: undefined }
 }
 
 /**
