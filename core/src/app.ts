@@ -65,7 +65,7 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     const configFile = readConfig(env, rawEnv, cwd, options.config)
     const registry = new Registry()
     const pools = new PoolSet()
-    const pages = createPageStore(stateSettings(env))
+    const pages = createPageStore(stateSettings(env), instance.log.child({ part: 'state' }))
     const health = new HealthRunner(registry.systems, env.HEALTH_DEADLINE_MS, instance.log.child({ part: 'health' }))
     const dispatcher = new Dispatcher({
       registry, pages, log: instance.log.child({ part: 'dispatch' }),

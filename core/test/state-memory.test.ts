@@ -3,6 +3,9 @@ import { MemoryIdempotencyStore } from '../src/state/idempotency.js'
 import { MemoryPageStore } from '../src/state/pages.js'
 import { stateSettings, createPageStore, createIdempotencyStore } from '../src/state/select.js'
 import { RedisPageStore } from '../src/state/redis-pages.js'
+import pino from 'pino'
+
+const quiet = pino({ level: 'silent' })
 
 t.test('the memory idempotency store claims once, reports pending, then the answer until it expires', async (t) => {
   let now = 1_000
@@ -58,9 +61,9 @@ t.test('STATE_STORE and REDIS_URL pick the store; memory is the default', async 
   t.same(stateSettings({ STATE_STORE: 'redis' }), { kind: 'redis', redisUrl: 'redis://127.0.0.1:6379' })
   t.same(stateSettings({ REDIS_URL: 'redis://cache:6380/2' }), { kind: 'redis', redisUrl: 'redis://cache:6380/2' })
   t.same(stateSettings({ STATE_STORE: 'memory', REDIS_URL: 'redis://cache:6380' }).kind, 'memory')
-  t.type(createPageStore(stateSettings({})), MemoryPageStore)
+  t.type(createPageStore(stateSettings({}), quiet), MemoryPageStore)
   t.type(createIdempotencyStore(stateSettings({}), undefined), MemoryIdempotencyStore)
-  const redisPages = createPageStore(stateSettings({ STATE_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:1' }))
+  const redisPages = createPageStore(stateSettings({ STATE_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:1' }), quiet)
   t.type(redisPages, RedisPageStore)
   await redisPages.close!() // never connected: closing must not wait for a server
 })

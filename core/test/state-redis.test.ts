@@ -6,6 +6,9 @@ import { RedisIdempotencyStore } from '../src/state/redis-idempotency.js'
 import { RedisPageStore } from '../src/state/redis-pages.js'
 import { buildApp } from '../src/app.js'
 import { definePlugin } from '../src/plugins/contract.js'
+import pino from 'pino'
+
+const quiet = pino({ level: 'silent' })
 
 const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
@@ -29,7 +32,7 @@ if (!(await reachable())) {
   }
 } else {
   const prefix = `operator-test:${randomBytes(6).toString('hex')}:`
-  const redis = createRedisClient(URL)
+  const redis = createRedisClient(URL, quiet)
   t.teardown(async () => {
     const keys = await redis.keys(`${prefix}*`)
     if (keys.length > 0) await redis.del(...keys)
@@ -37,7 +40,7 @@ if (!(await reachable())) {
   })
 
   t.test('the Redis idempotency store claims once across clients, reports pending, then the answer', async (t) => {
-    const other = createRedisClient(URL)
+    const other = createRedisClient(URL, quiet)
     t.teardown(() => quitRedis(other))
     const a = new RedisIdempotencyStore(redis, `${prefix}idem:`)
     const b = new RedisIdempotencyStore(other, `${prefix}idem:`)

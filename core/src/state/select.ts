@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
 import { MemoryPageStore, type PageStore } from './pages.js'
 import { RedisPageStore } from './redis-pages.js'
@@ -20,9 +21,9 @@ export function stateSettings (env: { STATE_STORE?: string, REDIS_URL?: string }
 }
 
 /** The page store `more` reads; a Redis one owns its client and quits it on close(). */
-export function createPageStore (settings: StateSettings): PageStore {
+export function createPageStore (settings: StateSettings, log: Pick<FastifyBaseLogger, 'warn' | 'info'>): PageStore {
   return settings.kind === 'redis'
-    ? new RedisPageStore(createRedisClient(settings.redisUrl), { owned: true })
+    ? new RedisPageStore(createRedisClient(settings.redisUrl, log), { owned: true })
     : new MemoryPageStore()
 }
 
