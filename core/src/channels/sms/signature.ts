@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto'
 import type { FormFields } from './form.js'
 
 /**
@@ -6,37 +6,56 @@ import type { FormFields } from './form.js'
  * POST parameter's name and value, sorted by name)). One HMAC per request; `twilio.validateRequest` (which tries
  * several URL variants) is only the oracle in tests.
  */
-export function twilioSignature (authToken: string, url: string, params: FormFields): string {
-  return signatureDigest(authToken, url, params).toString('base64')
+export function twilioSignature (authToken: string | KeyObject, url: string, params: FormFields): string {
+  // One update of the whole string and a base64 digest: each update and a Buffer digest cost a native call and an
+  // allocation, about 1.5 us a webhook. The form parser only passes well-formed UTF-8, so joining before encoding
+  // signs the same bytes as encoding each part.
+  return createHmac('sha1', authToken).update(signedData(url, params)).digest('base64')
 }
 
-function signatureDigest (authToken: string, url: string, params: FormFields): Buffer {
-  const hmac = createHmac('sha1', authToken)
-  hmac.update(url)
+function signedData (url: string, params: FormFields): string {
+  let data = url
   const names = Object.keys(params).sort()
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!
     const value = params[name]!
     if (typeof value === 'string') {
-      hmac.update(name)
-      hmac.update(value)
+      data += name + value
     } else {
       // A repeated field: Twilio signs each value, sorted, after the name.
-      for (const v of [...value].sort()) {
-        hmac.update(name)
-        hmac.update(v)
-      }
+      for (const v of [...value].sort()) data += name + v
     }
   }
-  return hmac.digest()
+  return data
 }
 
-const SHA1_BYTES = 20
+/** Twilio's signatures are base64 of a 20-byte SHA-1: always 28 characters, padding included. */
+const SIGNATURE_CHARS = 28
 
-/** Whether `signature` (the X-Twilio-Signature header) signs `url` and `params`; compared in constant time. */
+/** Checks X-Twilio-Signature headers against one auth token, held as a KeyObject made once. */
+export class TwilioSignatureVerifier {
+  readonly #key: KeyObject
+
+  constructor (authToken: string) {
+    this.#key = createSecretKey(Buffer.from(authToken, 'utf8'))
+  }
+
+  /** Whether `signature` signs `url` and `params`; compared in constant time. */
+  verify (url: string, params: FormFields, signature: string | undefined): boolean {
+    if (signature === undefined || signature.length !== SIGNATURE_CHARS) return false
+    return equalInConstantTime(signature, twilioSignature(this.#key, url, params))
+  }
+}
+
+/** Whether `signature` (the X-Twilio-Signature header) signs `url` and `params` with `authToken`. */
 export function verifyTwilioSignature (authToken: string, url: string, params: FormFields, signature: string | undefined): boolean {
-  if (signature === undefined || signature.length === 0 || signature.length > 64) return false
-  const given = Buffer.from(signature, 'base64')
-  if (given.length !== SHA1_BYTES) return false
-  return timingSafeEqual(given, signatureDigest(authToken, url, params))
+  return new TwilioSignatureVerifier(authToken).verify(url, params, signature)
+}
+
+/** String equality whose time depends only on the length (both are 28 characters here), not on where they differ. */
+function equalInConstantTime (a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
 }
