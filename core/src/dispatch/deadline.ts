@@ -1,3 +1,5 @@
+import { isThenable, type MaybePromise } from '../maybe-async.js'
+
 /** Why a run ended early: its own deadline, or the caller's signal (shutdown, an outer deadline). */
 export class DeadlineExceeded extends Error {
   override readonly name = 'DeadlineExceeded'
@@ -13,50 +15,70 @@ export function formatDuration (ms: number): string {
   return `${Math.round(ms / 60_000)}m`
 }
 
-/** What a run under a deadline gets: its signal, created only when first asked for (most commands never do). */
-export interface DeadlineScope {
-  readonly signal: AbortSignal
+/**
+ * What a run under a deadline gets: its signal, created only when first asked for. Building an AbortController per
+ * webhook is measurable, and `help` never looks at it.
+ */
+export class DeadlineScope {
+  #controller: AbortController | undefined
+  #aborted = false
+  #reason: unknown
+
+  get signal (): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController()
+      if (this.#aborted) this.#controller.abort(this.#reason)
+    }
+    return this.#controller.signal
+  }
+
+  get aborted (): boolean {
+    return this.#aborted
+  }
+
+  abort (reason: unknown): void {
+    if (this.#aborted) return
+    this.#aborted = true
+    this.#reason = reason
+    this.#controller?.abort(reason)
+  }
 }
 
 /**
  * Runs `fn` under a deadline and settles no later than that (or than `parent`'s abort): a plugin that ignores its
- * signal cannot hold the caller. The scope's AbortSignal fires at the deadline; it is made lazily because building an
- * AbortController per webhook is measurable and `help` never looks at it. A late rejection is swallowed (reported).
+ * signal cannot hold the caller. The scope's AbortSignal fires at the deadline. A late rejection is swallowed
+ * (reported).
  */
-export async function runUnderDeadline<T> (fn: (scope: DeadlineScope) => Promise<T> | T, ms: number,
+export async function runUnderDeadline<T> (fn: (scope: DeadlineScope) => MaybePromise<T>, ms: number,
   parent?: AbortSignal, onLateError?: (err: unknown) => void): Promise<T> {
+  return await runBounded(fn, ms, parent, onLateError)
+}
+
+/**
+ * `runUnderDeadline` without the promise when `fn` answers synchronously (help, more): then there is no timer, no
+ * race and no listener, since a synchronous answer cannot overrun its deadline, and the caller can answer in the
+ * same tick. A synchronous throw is thrown here.
+ */
+export function runBounded<T> (fn: (scope: DeadlineScope) => MaybePromise<T>, ms: number,
+  parent?: AbortSignal, onLateError?: (err: unknown) => void, scope = new DeadlineScope()): MaybePromise<T> {
   if (parent?.aborted === true) throw parent.reason instanceof Error ? parent.reason : new Error('cancelled')
-  let controller: AbortController | undefined
-  let aborted = false
-  let abortReason: unknown
-  const abort = (reason: unknown): void => {
-    aborted = true
-    abortReason = reason
-    controller?.abort(reason)
-  }
-  const scope: DeadlineScope = {
-    get signal () {
-      if (controller === undefined) {
-        controller = new AbortController()
-        if (aborted) controller.abort(abortReason)
-      }
-      return controller.signal
-    }
-  }
-  // A synchronous answer (help, more) needs no timer, no race and no listener: it cannot overrun its deadline.
   const first = fn(scope)
-  if (!isThenable(first)) return first
+  return isThenable(first) ? race(first, scope, ms, parent, onLateError) : first
+}
+
+async function race<T> (first: Promise<T>, scope: DeadlineScope, ms: number,
+  parent: AbortSignal | undefined, onLateError: ((err: unknown) => void) | undefined): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   let onParentAbort: (() => void) | undefined
   const expired = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       const err = new DeadlineExceeded(ms)
-      abort(err)
+      scope.abort(err)
       reject(err)
     }, ms)
     if (parent !== undefined) {
       onParentAbort = () => {
-        abort(parent.reason)
+        scope.abort(parent.reason)
         reject(parent.reason instanceof Error ? parent.reason : new Error('cancelled'))
       }
       if (parent.aborted) onParentAbort()
@@ -70,13 +92,9 @@ export async function runUnderDeadline<T> (fn: (scope: DeadlineScope) => Promise
     clearTimeout(timer)
     if (onParentAbort !== undefined) parent?.removeEventListener('abort', onParentAbort)
     // Whatever the work does after we stopped waiting must not become an unhandled rejection.
-    work.catch((err: unknown) => { if (aborted) onLateError?.(err) })
+    work.catch((err: unknown) => { if (scope.aborted) onLateError?.(err) })
     expired.catch(() => {})
   }
-}
-
-function isThenable<T> (value: Promise<T> | T): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
 /** `runUnderDeadline` for callers that want the AbortSignal itself up front. */

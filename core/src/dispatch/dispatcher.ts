@@ -1,10 +1,12 @@
 import type { FastifyBaseLogger as Logger } from 'fastify'
-import type { CommandResult, Sender, CommandContext } from '../plugins/contract.js'
+import type { CommandResult, Sender } from '../plugins/contract.js'
 import { roleAllows } from '../plugins/contract.js'
 import type { Registry } from '../registry/registry.js'
 import type { PageStore } from '../state/pages.js'
-import { normalizeForSms, SegmentBudget } from '../sms/index.js'
-import { DeadlineExceeded, formatDuration, runUnderDeadline } from './deadline.js'
+import { SegmentBudget } from '../sms/index.js'
+import { DeadlineExceeded, DeadlineScope, formatDuration, runBounded } from './deadline.js'
+import { isThenable, type MaybePromise } from '../maybe-async.js'
+import { CommandCall } from './command-call.js'
 import { oneLine } from './one-line.js'
 import { parseCommandText } from './parse.js'
 
@@ -15,6 +17,8 @@ export interface DispatchResult {
   readonly reply: string
   /** How many pages the whole reply took (the rest wait for `more`). */
   readonly pages: number
+  /** Segments the reply (its first page) is billed as; 0 off SMS. */
+  readonly segments: number
   readonly outcome: DispatchOutcome
   /** The command that ran (its canonical name), when one was found. */
   readonly command?: string
@@ -55,8 +59,16 @@ export class Dispatcher {
   }
 
   async dispatch (text: string, sender: Sender, signal?: AbortSignal): Promise<DispatchResult> {
+    return await this.answer(text, sender, signal)
+  }
+
+  /**
+   * `dispatch`, answering in the same tick when the command is synchronous and its reply fits one page (help, an
+   * unknown word): the webhook then needs no reply timer. Never throws: failures are results.
+   */
+  answer (text: string, sender: Sender, signal?: AbortSignal): MaybePromise<DispatchResult> {
     const parsed = parseCommandText(text)
-    if (parsed === undefined) return await this.#finish(sender, HELP_HINT, { outcome: 'empty' })
+    if (parsed === undefined) return this.#finish(sender, HELP_HINT, 'empty', undefined, undefined, undefined)
 
     const entry = this.#registry.commands.resolve(parsed.word)
     if (entry === undefined) {
@@ -65,7 +77,7 @@ export class Dispatcher {
       const reply = suggestion === undefined
         ? `Unknown command '${shown}'. ${HELP_HINT}`
         : `Unknown command '${shown}'. Did you mean '${suggestion}'? ${HELP_HINT}`
-      return await this.#finish(sender, reply, { outcome: 'unknown', code: 'OPR_ERR_COMMAND_UNKNOWN' })
+      return this.#finish(sender, reply, 'unknown', undefined, undefined, 'OPR_ERR_COMMAND_UNKNOWN')
     }
 
     // A shared capability: `metrics datadog <q>` names a source; otherwise the primary answers.
@@ -79,36 +91,38 @@ export class Dispatcher {
       }
     }
     const { spec, plugin } = provider
-    const meta = { command: entry.name, plugin }
+    const command = entry.name
     const need = spec.role ?? 'viewer'
     if (!roleAllows(sender.role, need)) {
-      return await this.#finish(sender, `'${entry.name}' needs the ${need} role.`, { ...meta, outcome: 'forbidden', code: 'OPR_ERR_COMMAND_FORBIDDEN' })
+      return this.#finish(sender, `'${command}' needs the ${need} role.`, 'forbidden', command, plugin, 'OPR_ERR_COMMAND_FORBIDDEN')
     }
 
-    const deadlineMs = spec.deadlineMs ?? this.#deadlineMs
-    // A child logger per command costs a few microseconds on every webhook: made only if something logs.
-    let childLog: Logger | undefined
-    const log = (): Logger => (childLog ??= this.#log.child({ plugin, command: entry.name }))
-    const args = argv.join(' ')
-    let result: CommandResult
+    const call = new CommandCall(new DeadlineScope(), argv.join(' '), argv, sender, spec.deadlineMs ?? this.#deadlineMs, this.budget.chars, this.#log, plugin, command)
+    let running: MaybePromise<CommandResult>
     try {
-      const budget = this.budget.chars
-      result = await runUnderDeadline((scope) => {
-        const ctx: CommandContext = { args, argv, get signal () { return scope.signal }, sender, deadlineMs, budget, get log () { return log() } }
-        return spec.run(ctx)
-      }, deadlineMs, signal, (err) => log().debug({ err: oneLine(err) }, 'command failed after its deadline'))
+      running = runBounded(() => spec.run(call), call.deadlineMs, signal,
+        (err) => { call.log.debug({ err: oneLine(err) }, 'command failed after its deadline') }, call.scope)
     } catch (err) {
-      if (err instanceof DeadlineExceeded) {
-        log().warn({ deadlineMs }, 'command timed out')
-        return await this.#finish(sender, `${entry.name} timed out after ${formatDuration(deadlineMs)}.`, { ...meta, outcome: 'timeout', code: 'OPR_ERR_COMMAND_TIMEOUT' })
-      }
-      const code = (err as { code?: unknown }).code
-      const stableCode = typeof code === 'string' ? code : 'OPR_ERR_COMMAND_FAILED'
-      if (code !== 'OPR_ERR_COMMAND_USAGE') log().warn({ code: stableCode, err: oneLine(err, 500) }, 'command failed')
-      const reply = code === 'OPR_ERR_COMMAND_USAGE' ? oneLine(err, 300) : `${entry.name}: ${oneLine(err)}`
-      return await this.#finish(sender, reply, { ...meta, outcome: 'failed', code: stableCode })
+      return this.#failed(call, plugin, command, err)
     }
-    return await this.#finish(sender, this.render(result, sender), { ...meta, outcome: 'answered' })
+    if (!isThenable(running)) return this.#answered(call, plugin, command, running)
+    return running.then((result) => this.#answered(call, plugin, command, result), (err: unknown) => this.#failed(call, plugin, command, err))
+  }
+
+  #answered (call: CommandCall, plugin: string, command: string, result: CommandResult): MaybePromise<DispatchResult> {
+    return this.#finish(call.sender, this.render(result, call.sender), 'answered', command, plugin, undefined)
+  }
+
+  #failed (call: CommandCall, plugin: string, command: string, err: unknown): MaybePromise<DispatchResult> {
+    if (err instanceof DeadlineExceeded) {
+      call.log.warn({ deadlineMs: call.deadlineMs }, 'command timed out')
+      return this.#finish(call.sender, `${command} timed out after ${formatDuration(call.deadlineMs)}.`, 'timeout', command, plugin, 'OPR_ERR_COMMAND_TIMEOUT')
+    }
+    const code = (err as { code?: unknown } | null)?.code
+    const stableCode = typeof code === 'string' ? code : 'OPR_ERR_COMMAND_FAILED'
+    if (code !== 'OPR_ERR_COMMAND_USAGE') call.log.warn({ code: stableCode, err: oneLine(err, 500) }, 'command failed')
+    const reply = code === 'OPR_ERR_COMMAND_USAGE' ? oneLine(err, 300) : `${command}: ${oneLine(err)}`
+    return this.#finish(call.sender, reply, 'failed', command, plugin, stableCode)
   }
 
   /** Renders a command's result for the sender's channel within one reply's budget. */
@@ -128,11 +142,15 @@ export class Dispatcher {
     }
   }
 
-  async #finish (sender: Sender, text: string, meta: Omit<DispatchResult, 'reply' | 'pages'>): Promise<DispatchResult> {
-    if (sender.channel === 'json') return { ...meta, reply: text, pages: 1 }
-    const pages = this.budget.paginate(normalizeForSms(text === '' ? '(empty reply)' : text))
-    if (pages.length > 1) await this.#pages.save(pageKey(sender), pages.slice(1), this.#pageTtlMs)
-    return { ...meta, reply: pages[0]!, pages: pages.length }
+  /** The reply as pages; only a reply longer than one page waits (for the rest to be saved for `more`). */
+  #finish (sender: Sender, text: string, outcome: DispatchOutcome, command: string | undefined, plugin: string | undefined,
+    code: string | undefined): MaybePromise<DispatchResult> {
+    if (sender.channel === 'json') return { outcome, command, plugin, code, reply: text, pages: 1, segments: 0 }
+    const { pages, firstSegments } = this.budget.toPages(text === '' ? '(empty reply)' : text)
+    // Every result has the same shape (absent fields undefined), which keeps the code reading it monomorphic.
+    const result: DispatchResult = { outcome, command, plugin, code, reply: pages[0]!, pages: pages.length, segments: firstSegments }
+    if (pages.length === 1) return result
+    return this.#pages.save(pageKey(sender), pages.slice(1), this.#pageTtlMs).then(() => result)
   }
 
   async nextPage (sender: Sender): Promise<string | undefined> {

@@ -5,3 +5,4 @@ export type { SegmentCount, SmsEncoding } from './segments.js';
 export { paginate } from './paginate.js';
 export type { PaginateOptions } from './paginate.js';
 export { SegmentBudget, budgetChars } from './budget.js';
+export type { SmsPages } from './budget.js';

@@ -27,6 +27,14 @@ export function renderCommandHelp (c: CommandInfo): string {
 }
 
 export function helpCommand (host: HostView): CommandSpec {
+  // The host hands out the same list until the registry changes (it is frozen once the daemon is ready), so the
+  // rendered list is kept for as long as the list and the budget stay the same.
+  let rendered: { list: readonly CommandInfo[], budget: number, text: string } | undefined
+  const commandList = (budget: number): string => {
+    const list = host.commands()
+    if (rendered?.list !== list || rendered.budget !== budget) rendered = { list, budget, text: renderCommandList(list, budget) }
+    return rendered.text
+  }
   return {
     name: 'help',
     aliases: ['commands'],
@@ -34,7 +42,7 @@ export function helpCommand (host: HostView): CommandSpec {
     usage: 'help [command]',
     examples: ['help', 'help health'],
     run (ctx) {
-      if (ctx.argv.length === 0) return renderCommandList(host.commands(), ctx.budget)
+      if (ctx.argv.length === 0) return commandList(ctx.budget)
       const info = host.command(ctx.argv[0]!)
       if (info === undefined) throw usageError(`No command '${ctx.argv[0]!.slice(0, 20)}'. ${HELP_HINT}`)
       return renderCommandHelp(info)
