@@ -1,3 +1,5 @@
+import type { MaybePromise } from '../maybe-async.js'
+
 /**
  * Answers already given, by Twilio's MessageSid: a retried webhook gets the first answer and never runs the command
  * again. A claim is `pending` while the first run goes on, then `done` with the answer.
@@ -12,9 +14,9 @@ export const PENDING: IdempotencyClaim = Object.freeze({ state: 'pending' })
 
 export interface IdempotencyStore {
   /** Claims `key` for a first run (kept `pendingTtlMs`), or says it is pending or done with its answer. */
-  claim(key: string, pendingTtlMs: number): Promise<IdempotencyClaim>
+  claim(key: string, pendingTtlMs: number): MaybePromise<IdempotencyClaim>
   /** Records the answer for `ttlMs` (24 h for Twilio's retries). */
-  complete(key: string, answer: string, ttlMs: number): Promise<void>
+  complete(key: string, answer: string, ttlMs: number): MaybePromise<void>
   /** The answer, the pending state, or undefined when the key is unknown or expired. */
   peek(key: string): Promise<IdempotencyClaim | undefined>
   close?(): Promise<void>
@@ -37,7 +39,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   #head = 0
   constructor (private readonly maxKeys = 100_000, private readonly now: () => number = Date.now) {}
 
-  async claim (key: string, pendingTtlMs: number): Promise<IdempotencyClaim> {
+  // Synchronous: the webhook answers a message without a promise turn when nothing has to wait.
+  claim (key: string, pendingTtlMs: number): IdempotencyClaim {
     const now = this.now()
     const found = this.#live(key, now)
     if (found !== undefined) return found.answer === undefined ? PENDING : { state: 'done', answer: found.answer }
@@ -45,7 +48,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return CLAIMED
   }
 
-  async complete (key: string, answer: string, ttlMs: number): Promise<void> {
+  complete (key: string, answer: string, ttlMs: number): void {
     const now = this.now()
     this.#entries.delete(key)
     this.#insert({ key, answer, expires: now + ttlMs }, now)

@@ -1,6 +1,4 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { countSegments } from '../../sms/index.js'
-
 export type AuditOutcome = 'answered' | 'refused' | 'unknown-sender' | 'rate-limited' | 'duplicate' | 'forged' | 'bad-request'
 
 /** One audit line: who (masked), what command, what happened, how long, how many segments the reply cost. */
@@ -23,14 +21,14 @@ export interface AuditEntry {
  * message body: only the command's canonical name.
  */
 export function audit (log: FastifyBaseLogger, sender: string, outcome: AuditOutcome, startedAt: number,
-  reply: string, command?: string, detail?: string, deferred = false): void {
+  segments: number, command?: string, detail?: string, deferred = false): void {
   const entry: AuditEntry = {
     audit: true,
     sender,
     command,
     outcome,
     latencyMs: Math.round(performance.now() - startedAt),
-    segments: reply === '' ? 0 : countSegments(reply).segments,
+    segments,
     detail,
     deferred
   }

@@ -4,13 +4,13 @@ import { createIdempotencyStore } from '../../state/select.js'
 import { createRedisClient, quitRedis } from '../../state/redis.js'
 import { parseForm } from './form.js'
 import { OutboundSender } from './outbound.js'
-import { registerRateLimits } from './rate-limit.js'
+import { createRateLimits } from './rate-limit.js'
 import { smsSettings } from './settings.js'
-import { SENDER, SmsWebhook, STARTED } from './webhook.js'
+import { SmsWebhook } from './webhook.js'
 
 /**
  * The Twilio channel: `POST /sms`. Encapsulated, so its form parser (the only content type it takes), error handler,
- * rate limiter and request decorations stay its own. Settings are checked here, at start-up.
+ * and error handler stay its own. Settings are checked here, at start-up.
  */
 async function smsChannelPlugin (app: FastifyInstance): Promise<void> {
   const core = app.operator
@@ -18,28 +18,23 @@ async function smsChannelPlugin (app: FastifyInstance): Promise<void> {
   const log = app.log.child({ part: 'sms' })
   for (const note of settings.notes) log[note.level](note.msg)
 
-  const redis = settings.state.kind === 'redis' ? createRedisClient(settings.state.redisUrl) : undefined
+  const redis = settings.state.kind === 'redis' ? createRedisClient(settings.state.redisUrl, log) : undefined
   const store = createIdempotencyStore(settings.state, redis)
   const outbound = new OutboundSender(settings.outbound, log)
 
-  app.decorateRequest(SENDER, null)
-  app.decorateRequest(STARTED, 0)
-  // The webhook's key generator needs the webhook; the limiter is created before it, so it reads through this slot.
-  let keyOf: SmsWebhook['senderKey'] | undefined
-  const limits = await registerRateLimits(app, {
+  const limits = createRateLimits({
     perSender: settings.perSenderLimit,
     global: settings.globalLimit,
     windowMs: settings.windowMs,
-    senderKey: (request) => keyOf!(request),
-    redis
+    redis,
+    onError: (err) => { log.warn({ err: err.message }, 'sms: rate-limit store unavailable; letting the message through') }
   })
   const webhook = new SmsWebhook({ settings, dispatcher: core.dispatcher, store, limits, outbound, log })
-  keyOf = webhook.senderKey
 
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, parseForm)
   app.setErrorHandler(webhook.onError)
-  app.post('/sms', { preValidation: webhook.preValidation, preHandler: webhook.preHandler }, webhook.handler)
+  app.post('/sms', webhook.handler)
 
   app.addHook('onClose', async () => {
     await webhook.close()
