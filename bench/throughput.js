@@ -1,5 +1,6 @@
 // Webhook throughput and latency: Operator's POST /sms against a bare Fastify route and Express + twilio.webhook(),
-// same run, same machine; then a realistic run (a MessageSid and signature per request, eight senders). Also the
+// same run, same machine; then a realistic run (a MessageSid and signature per request, eight senders). A fourth
+// server, bare Fastify plus one signature check, shows the floor that verifying Twilio's signature sets. Also the
 // daemon's memory idle and after the load.
 import autocannon from 'autocannon'
 import { buildApp } from '../core/dist/app.js'
@@ -73,16 +74,18 @@ export async function throughput ({ duration, runs }) {
   const servers = {}
   try {
     servers.fastify = await startServer('fastify', { BENCH_TWIML: twiml })
+    servers['fastify + signature'] = await startServer('fastify-signed', { BENCH_TWIML: twiml })
     servers.express = await startServer('express', { BENCH_TWIML: twiml })
     servers.operator = await startServer('operator')
     const memory = { idle: await servers.operator.memory() }
 
     // Warm-up (JIT, pools), not measured.
-    for (const name of ['fastify', 'express', 'operator']) await cannon({ ...fixedLoad(servers[name].port, 2) })
+    const fixed = ['fastify', 'fastify + signature', 'express', 'operator']
+    for (const name of fixed) await cannon({ ...fixedLoad(servers[name].port, 2) })
 
-    const measured = { fastify: [], express: [], operator: [], 'operator realistic': [] }
+    const measured = { fastify: [], 'fastify + signature': [], express: [], operator: [], 'operator realistic': [] }
     for (let run = 0; run < runs; run++) {
-      for (const name of ['fastify', 'express', 'operator']) {
+      for (const name of fixed) {
         measured[name].push(await cannon(fixedLoad(servers[name].port, duration)))
       }
     }
@@ -113,7 +116,9 @@ export async function throughput ({ duration, runs }) {
       operatorVsFastify: ratio('operator', 'fastify'),
       operatorVsExpress: ratio('operator', 'express'),
       realisticVsFastify: ratio('operator realistic', 'fastify'),
-      realisticVsExpress: ratio('operator realistic', 'express')
+      realisticVsExpress: ratio('operator realistic', 'express'),
+      signedFloorVsFastify: ratio('fastify + signature', 'fastify'),
+      operatorVsSignedFloor: ratio('operator', 'fastify + signature')
     }
     printTable(`Webhook throughput: 20 connections, ${duration} s per run, median of ${runs} runs (req/s; latency ms)`,
       ['server', 'req/s', 'p50', 'p99', 'vs Fastify', 'vs Express', 'non-2xx', 'errors', 'runs req/s'],
@@ -123,7 +128,9 @@ export async function throughput ({ duration, runs }) {
       ['Operator / bare Fastify', ratios.operatorVsFastify, '>= 0.8', ratios.operatorVsFastify >= 0.8 ? 'yes' : 'NO'],
       ['Operator / Express + twilio.webhook()', ratios.operatorVsExpress, '>= 4', ratios.operatorVsExpress >= 4 ? 'yes' : 'NO'],
       ['Operator realistic / bare Fastify', ratios.realisticVsFastify, '(info)', '-'],
-      ['Operator realistic / Express', ratios.realisticVsExpress, '(info)', '-']
+      ['Operator realistic / Express', ratios.realisticVsExpress, '(info)', '-'],
+      ['Fastify + signature check / bare Fastify', ratios.signedFloorVsFastify, '(floor)', '-'],
+      ['Operator / Fastify + signature check', ratios.operatorVsSignedFloor, '(info)', '-']
     ])
     printTable('Operator memory (in the daemon process)', ['when', 'RSS MiB', 'heap used MiB'], [
       ['idle, after start', mib(memory.idle.rss), mib(memory.idle.heapUsed)],
