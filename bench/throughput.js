@@ -42,14 +42,35 @@ function fixedLoad (port, duration) {
   return { url: `http://127.0.0.1:${port}/sms`, method: 'POST', headers: w.headers, body: w.body, duration }
 }
 
-/** A pool of distinct signed webhooks (own MessageSid, senders in turn), precomputed so the client stays cheap. */
+const SIGNATURE_CHARS = 28
+
+/**
+ * Distinct signed webhooks (own MessageSid, senders in turn). Only the signatures are computed ahead, packed in one
+ * Buffer; each body is put together when sent. Half a million ready-made requests held in the load generator's heap
+ * made its garbage collector, not the server, the limit of the realistic run.
+ */
 function signedPool (size, offset) {
-  const pool = new Array(size)
+  const signatures = Buffer.alloc(size * SIGNATURE_CHARS)
   for (let i = 0; i < size; i++) {
-    const params = { ...helpParams(SENDERS[i % SENDERS.length]), MessageSid: messageSid(offset + i), SmsSid: messageSid(offset + i) }
-    pool[i] = signedWebhook(params)
+    const sid = messageSid(offset + i)
+    const params = { ...helpParams(SENDERS[i % SENDERS.length]), MessageSid: sid, SmsSid: sid }
+    signatures.write(signedWebhook(params).headers['x-twilio-signature'], i * SIGNATURE_CHARS, 'latin1')
   }
-  return pool
+  // The form as URLSearchParams writes it: the sender's fields, then the two SIDs (letters and digits, never escaped).
+  const prefixes = SENDERS.map((from) => new URLSearchParams(helpParams(from)).toString())
+  return {
+    size,
+    request (i) {
+      const sid = messageSid(offset + i)
+      return {
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': signatures.toString('latin1', i * SIGNATURE_CHARS, (i + 1) * SIGNATURE_CHARS)
+        },
+        body: `${prefixes[i % SENDERS.length]}&MessageSid=${sid}&SmsSid=${sid}`
+      }
+    }
+  }
 }
 
 function realisticLoad (port, duration, pool, counter) {
@@ -60,7 +81,7 @@ function realisticLoad (port, duration, pool, counter) {
       method: 'POST',
       path: '/sms',
       setupRequest (req) {
-        const w = pool[counter.n++ % pool.length]
+        const w = pool.request(counter.n++ % pool.size)
         return { ...req, headers: w.headers, body: w.body }
       }
     }]
@@ -96,7 +117,7 @@ export async function throughput ({ duration, runs }) {
       const pool = signedPool(perRun, run * perRun)
       const counter = { n: 0 }
       measured['operator realistic'].push(await cannon(realisticLoad(servers.operator.port, duration, pool, counter)))
-      if (counter.n > pool.length) unique = false
+      if (counter.n > pool.size) unique = false
     }
     memory.afterLoad = await servers.operator.memory()
 
