@@ -75,9 +75,24 @@ t.test('another replica holds the claim: wait for its answer through peek, or gi
   t.equal(await answers.answer('SM5', () => t.fail('another replica runs it') as never, () => { retries++ }), '<theirs/>')
   t.equal(retries, 1)
 
-  const gone: IdempotencyStore = { claim: () => PENDING, complete: () => {}, peek: async () => undefined }
-  t.equal(await once(gone).answer('SM6', () => '<never/>', () => {}), WORKING_TWIML,
-    'the claim vanished without an answer: "working on it" rather than a second run')
+  // The replica holding the claim stopped: its pending claim disappears, and this one claims the message and runs it.
+  const claims: IdempotencyClaim[] = [PENDING, { state: 'claimed' }]
+  const recorded: string[] = []
+  const gone: IdempotencyStore = { claim: () => claims.shift()!, complete: (_k, answer) => { recorded.push(answer) }, peek: async () => undefined }
+  t.equal(await once(gone).answer('SM6', () => '<ran here/>', () => {}), '<ran here/>', 'a vanished claim is taken over, not left unanswered')
+  t.same(recorded, ['<ran here/>'], 'and its answer recorded for later retries')
+
+  const raced: IdempotencyStore = { claim: () => PENDING, complete: () => {}, peek: async () => undefined }
+  t.equal(await once(raced).answer('SM8', () => t.fail('another replica took it over') as never, () => {}), WORKING_TWIML,
+    'another replica took it over first: its answer will follow')
+
+  let calls = 0
+  const lost: IdempotencyStore = {
+    claim: () => { if (calls++ === 0) return PENDING; throw new Error('connection refused') },
+    complete: () => {},
+    peek: async () => undefined
+  }
+  t.equal(await once(lost).answer('SM9', () => '<unprotected/>', () => {}), '<unprotected/>', 'the store went away too: answered anyway')
 })
 
 t.test('another replica that never answers: the wait ends after the reply deadline with "working on it"', async (t) => {

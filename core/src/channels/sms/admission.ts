@@ -20,7 +20,8 @@ export type Admission =
     readonly admitted: false
     readonly status: 200 | 400 | 403
     readonly type: string | undefined
-    readonly body: string
+    /** Undefined: no body at all (a forged request learns nothing but the status). */
+    readonly body: string | undefined
     readonly outcome: AuditOutcome
     /** Masked. */
     readonly sender: string
@@ -52,7 +53,7 @@ export class SmsAdmission {
       const signature = request.headers['x-twilio-signature']
       const url = this.#s.publicUrl !== '' ? this.#s.publicUrl + request.url : `${request.protocol}://${request.host}${request.url}`
       if (typeof signature !== 'string' || !this.#verifier.verify(url, body, signature)) {
-        return refuse(403, undefined, '', 'forged', maskedFrom(body), typeof signature === 'string' ? 'bad-signature' : 'no-signature')
+        return refuse(403, undefined, undefined, 'forged', maskedFrom(body), typeof signature === 'string' ? 'bad-signature' : 'no-signature')
       }
     } else if (!isLoopbackAddress(request.socket.remoteAddress) || hasForwardingHeader(request)) {
       return refuse(403, TEXT_TYPE, UNSIGNED_REMOTE, 'forged', maskedFrom(body), 'unsigned-not-loopback')
@@ -75,7 +76,7 @@ export class SmsAdmission {
   }
 }
 
-function refuse (status: 200 | 400 | 403, type: string | undefined, body: string, outcome: AuditOutcome, sender: string, detail: string | undefined): Admission {
+function refuse (status: 200 | 400 | 403, type: string | undefined, body: string | undefined, outcome: AuditOutcome, sender: string, detail: string | undefined): Admission {
   return { admitted: false, status, type, body, outcome, sender, detail }
 }
 

@@ -50,7 +50,7 @@ export class AnswerOnce {
   #afterClaim (sid: string, claim: IdempotencyClaim, run: () => MaybePromise<string>, onRetry: () => void): MaybePromise<string> {
     if (claim.state === 'claimed') return andThen(run(), (answer) => this.#record(sid, answer))
     onRetry()
-    return claim.state === 'done' ? claim.answer : this.#awaitOther(sid)
+    return claim.state === 'done' ? claim.answer : this.#awaitOther(sid, run)
   }
 
   #record (sid: string, answer: string): MaybePromise<string> {
@@ -75,14 +75,29 @@ export class AnswerOnce {
   }
 
   /** Another replica is running this MessageSid: wait for its answer, up to the reply deadline. */
-  async #awaitOther (sid: string): Promise<string> {
+  async #awaitOther (sid: string, run: () => MaybePromise<string>): Promise<string> {
     const until = performance.now() + this.#waitMs
     while (performance.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS))
       const seen = await this.#store.peek(sid).catch(() => undefined)
       if (seen?.state === 'done') return seen.answer
-      if (seen === undefined) break
+      if (seen === undefined) return await this.#takeOver(sid, run)
     }
     return WORKING_TWIML
+  }
+
+  /**
+   * The claim is gone without an answer: the replica that held it stopped mid-run. Claim it here and answer, rather
+   * than promise an answer nobody will send; if yet another replica got there first, its answer will follow.
+   */
+  async #takeOver (sid: string, run: () => MaybePromise<string>): Promise<string> {
+    let claim: IdempotencyClaim
+    try {
+      claim = await this.#store.claim(sid, PENDING_TTL_MS)
+    } catch (err) {
+      return await this.#unprotected(err, run)
+    }
+    if (claim.state === 'claimed') return await this.#record(sid, await run())
+    return claim.state === 'done' ? claim.answer : WORKING_TWIML
   }
 }
