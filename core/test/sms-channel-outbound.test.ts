@@ -1,10 +1,10 @@
 import t, { type Test } from 'tap'
-import { pino } from 'pino'
 import { fakeTwilioApi, waitUntil, type FakeTwilioApi } from '@operator/test-support'
 import { buildApp } from '../src/app.js'
 import { definePlugin } from '../src/plugins/contract.js'
 import { OutboundSender } from '../src/channels/sms/outbound.js'
 import { sendCommand } from '../src/cli/send.js'
+import { captureLog } from './fixtures/log.js'
 
 const SID = 'AC0123456789abcdef0123456789abcdef'
 const TOKEN = 'outbound-test-token-0123456789'
@@ -16,11 +16,6 @@ async function startFake (t: Test): Promise<FakeTwilioApi> {
   const fake = await fakeTwilioApi({ accountSid: SID, authToken: TOKEN })
   t.teardown(() => fake.close())
   return fake
-}
-
-function capture () {
-  const lines: string[] = []
-  return { lines, log: pino({ level: 'info' }, { write: (l: string) => { lines.push(l) } }) }
 }
 
 async function slowApp (t: Test, fake: FakeTwilioApi, env: Record<string, string>) {
@@ -86,7 +81,7 @@ t.test('without a Messaging Service the result is sent From TWILIO_FROM_NUMBER; 
 
 t.test('outbound sends retry with backoff on 429 and 5xx, and not on permanent errors; each outcome is logged masked', async (t) => {
   const fake = await startFake(t)
-  const { lines, log } = capture()
+  const { lines, records, log } = captureLog()
   const sender = new OutboundSender({ accountSid: SID, authToken: TOKEN, messagingServiceSid: '', fromNumber: '+14155559999', apiBaseUrl: fake.url, baseDelayMs: 5 }, log)
   const posts = () => fake.requestsTo(/Messages\.json$/, 'POST').length
 
@@ -118,7 +113,7 @@ t.test('outbound sends retry with backoff on 429 and 5xx, and not on permanent e
   t.equal(posts(), 13, 'gives up after 4 tries')
 
   t.same(fake.messages.map((m) => m.body), ['one', 'two'])
-  const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+  const logged = records()
   t.ok(logged.some((l) => l.msg === 'sms sent' && l.to === '+1415***0100'))
   t.ok(logged.some((l) => /retrying/.test(String(l.msg))))
   t.ok(logged.some((l) => /sms not sent: invalid To number/.test(String(l.msg))))
@@ -131,7 +126,7 @@ t.test('an unreachable Twilio API is retried and reported in one line', async (t
   const fake = await startFake(t)
   const url = fake.url
   await fake.close()
-  const { log } = capture()
+  const { log } = captureLog()
   const sender = new OutboundSender({ accountSid: SID, authToken: TOKEN, messagingServiceSid: SERVICE, fromNumber: '', apiBaseUrl: url, baseDelayMs: 1, maxAttempts: 2 }, log)
   t.match(await sender.send(ADMIN, 'x'), { ok: false, attempts: 2, reason: /^Twilio unreachable \(ECONNREFUSED\)$/ })
   const unconfigured = new OutboundSender({ accountSid: '', authToken: '', messagingServiceSid: '', fromNumber: '', apiBaseUrl: '' }, log)

@@ -1,16 +1,15 @@
 import t from 'tap'
-import pino from 'pino'
 import { AnswerOnce } from '../src/channels/sms/retries.js'
 import { WORKING_TWIML } from '../src/channels/sms/reply-runner.js'
+import { captureLog } from './fixtures/log.js'
 import { MemoryIdempotencyStore, PENDING, type IdempotencyClaim, type IdempotencyStore } from '../src/state/idempotency.js'
 
 function capture () {
-  const lines: Array<Record<string, unknown>> = []
-  const log = pino({ level: 'info' }, { write: (l: string) => { lines.push(JSON.parse(l) as Record<string, unknown>) } })
-  return { log, warnings: () => lines.filter((l) => l.level === 40).map((l) => `${String(l.msg)}: ${String(l.err)}`) }
+  const { log, records } = captureLog()
+  return { log, warnings: () => records().filter((l) => l.level === 40).map((l) => `${String(l.msg)}: ${String(l.err)}`) }
 }
 
-function once (store: IdempotencyStore, log = capture().log) {
+function once (store: IdempotencyStore, log = captureLog().log) {
   return new AnswerOnce({ store, log, answerTtlMs: 60_000, replyDeadlineMs: 300 })
 }
 

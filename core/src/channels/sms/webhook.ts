@@ -1,7 +1,6 @@
 import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { Dispatcher } from '../../dispatch/dispatcher.js'
 import { isThenable, type MaybePromise } from '../../maybe-async.js'
-import type { Sender } from '../../plugins/contract.js'
 import type { IdempotencyStore } from '../../state/idempotency.js'
 import { countSegments } from '../../sms/index.js'
 import { maskedFrom, SmsAdmission, TEXT_TYPE } from './admission.js'
@@ -10,7 +9,7 @@ import type { FormFields } from './form.js'
 import { isWhatsApp, maskNumber } from './numbers.js'
 import type { OutboundSender } from './outbound.js'
 import type { LimitVerdict, RateLimits } from './rate-limit.js'
-import { ReplyRunner } from './reply-runner.js'
+import { ReplyRunner, type Message } from './reply-runner.js'
 import { AnswerOnce } from './retries.js'
 import type { SmsSettings } from './settings.js'
 import { EMPTY_TWIML, messageTwiml, TWIML_TYPE } from './twiml.js'
@@ -30,13 +29,10 @@ export interface SmsWebhookParts {
   readonly log: FastifyBaseLogger
 }
 
-/** An admitted message on its way through the limits to its answer. */
-interface Admitted {
-  readonly request: FastifyRequest
+/** An admitted message on its way through the limits to its answer: what the runner needs, and where to answer. */
+interface Admitted extends Message {
   readonly reply: FastifyReply
   readonly body: FormFields
-  readonly sender: Sender
-  readonly startedAt: number
 }
 
 /**
@@ -71,7 +67,10 @@ export class SmsWebhook {
       reply.code(admission.status).send(admission.body)
       return
     }
-    const message: Admitted = { request, reply, body: request.body as FormFields, sender: admission.sender, startedAt }
+    const body = request.body as FormFields
+    const message: Admitted = {
+      text: body.Body as string, sender: admission.sender, whatsapp: isWhatsApp(body.From as string), startedAt, reply, body
+    }
     const mine = this.#limits.perSender.hit(admission.sender.id)
     if (isThenable(mine)) return mine.then((verdict) => this.#afterSenderLimit(message, verdict))
     return this.#afterSenderLimit(message, mine)
@@ -82,7 +81,7 @@ export class SmsWebhook {
     if (verdict.state !== 'within') {
       const notice = verdict.state === 'over' ? `Too many messages: ${verdict.max} per ${this.#s.windowText}. Try again in ${verdict.retryInSeconds}s.` : ''
       audit(this.#log, maskNumber(message.sender.id), 'rate-limited', message.startedAt, notice === '' ? 0 : countSegments(notice).segments, undefined, 'sender')
-      message.reply.code(200).type(TWIML_TYPE).send(messageTwiml(notice))
+      sendTwiml(message.reply, messageTwiml(notice))
       return
     }
     const all = this.#limits.global.hit('all')
@@ -94,22 +93,17 @@ export class SmsWebhook {
     if (verdict.state !== 'within') {
       if (verdict.state === 'over') this.#log.warn({ max: verdict.max, window: this.#s.windowText }, 'sms: global rate limit reached; answering nothing until the window ends')
       audit(this.#log, maskNumber(message.sender.id), 'rate-limited', message.startedAt, 0, undefined, 'global')
-      message.reply.code(200).type(TWIML_TYPE).send(EMPTY_TWIML)
+      sendTwiml(message.reply, EMPTY_TWIML)
       return
     }
     const twiml = this.#answer(message)
-    if (isThenable(twiml)) return twiml.then((t) => { message.reply.code(200).type(TWIML_TYPE).send(t) })
-    message.reply.code(200).type(TWIML_TYPE).send(twiml)
+    if (isThenable(twiml)) return twiml.then((t) => { sendTwiml(message.reply, t) })
+    sendTwiml(message.reply, twiml)
   }
 
   #answer (message: Admitted): MaybePromise<string> {
     const { body } = message
-    const run = (): MaybePromise<string> => this.#runner.run({
-      text: body.Body as string,
-      sender: message.sender,
-      whatsapp: isWhatsApp(body.From as string),
-      startedAt: message.startedAt
-    })
+    const run = (): MaybePromise<string> => this.#runner.run(message)
     const sid = typeof body.MessageSid === 'string' && body.MessageSid !== '' ? body.MessageSid : typeof body.SmsSid === 'string' && body.SmsSid !== '' ? body.SmsSid : undefined
     if (sid === undefined) return run()
     return this.#once.answer(sid, run, () => { audit(this.#log, maskNumber(message.sender.id), 'duplicate', message.startedAt, 0) })
@@ -131,4 +125,8 @@ export class SmsWebhook {
   async close (): Promise<void> {
     await this.#runner.close()
   }
+}
+
+function sendTwiml (reply: FastifyReply, twiml: string): void {
+  reply.code(200).type(TWIML_TYPE).send(twiml)
 }
