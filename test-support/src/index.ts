@@ -41,7 +41,7 @@ export {
 export { fakeNewRelic, FakeNewRelic, type FakeNewRelicOptions, type NrqlCall } from './newrelic.js';
 export { fakeJsonEndpoint, FakeJsonEndpoint, type FakeJsonEndpointOptions } from './json-endpoint.js';
 export { startExporter, FixtureExporter } from './exporter.js';
-export { requireBinary, findBinary, INSTALL_HINT } from './binaries.js';
+export { requireBinary, findBinary, missingServers, INSTALL_HINT, TEST_SERVERS, type TestServer } from './binaries.js';
 export { startProcess, waitUntil, type ManagedProcess } from './processes.js';
 export {
   startPrometheus,
