@@ -16,6 +16,7 @@ import { loadPlugins, type InlinePlugin } from './plugins/loader.js'
 import type { OperatorCore } from './core.js'
 import { VERSION } from './version.js'
 import { smsChannel } from './channels/sms/index.js'
+import { localExecRoute } from './local-exec/route.js'
 
 export interface BuildOptions {
   /** The environment to validate; default process.env with `.env` read from `cwd`. */
@@ -92,6 +93,7 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     })
   }, { name: '@operator/core', fastify: '5.x', dependencies: ['@fastify/env'] }))
   await app.register(smsChannel)
+  await app.register(localExecRoute)
 
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (_req, reply) => {

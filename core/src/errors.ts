@@ -51,3 +51,13 @@ export const ERR_HTTP_BODY = createError<'OPR_ERR_HTTP_BODY', Args2>(
   'OPR_ERR_HTTP_BODY', '%s sent %s', 502)
 export const ERR_HTTP_ABORTED = createError<'OPR_ERR_HTTP_ABORTED', Args1>(
   'OPR_ERR_HTTP_ABORTED', '%s request cancelled', 499)
+export const ERR_EXEC_NOT_LOCAL = createError<'OPR_ERR_EXEC_NOT_LOCAL', Args1>(
+  'OPR_ERR_EXEC_NOT_LOCAL', 'operator exec over HTTP is served to loopback callers only: %s', 403)
+export const ERR_EXEC_PROOF = createError<'OPR_ERR_EXEC_PROOF', Args1>(
+  'OPR_ERR_EXEC_PROOF', 'operator exec over HTTP needs proof of the daemon\'s TWILIO_AUTH_TOKEN: %s', 401)
+export const ERR_EXEC_BODY = createError<'OPR_ERR_EXEC_BODY', Args1>(
+  'OPR_ERR_EXEC_BODY', 'operator exec over HTTP takes a JSON body {"text": "<command>"}: %s', 400)
+export const ERR_EXEC_URL = createError<'OPR_ERR_EXEC_URL', Args1>(
+  'OPR_ERR_EXEC_URL', "--url must be an http(s) URL like http://127.0.0.1:5000, got '%s'", 400)
+export const ERR_EXEC_UNREACHABLE = createError<'OPR_ERR_EXEC_UNREACHABLE', Args2>(
+  'OPR_ERR_EXEC_UNREACHABLE', "No Operator daemon answering at %s (%s); start one with 'operator start', or leave out --url to run the command in this process", 502)

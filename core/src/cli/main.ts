@@ -1,4 +1,4 @@
-import { execCommand } from './exec.js'
+import { execCommand, parseExecArgs } from './exec.js'
 import { startCommand } from './start.js'
 import { shellCommand } from './shell.js'
 import { sendCommand } from './send.js'
@@ -10,7 +10,10 @@ const USAGE = `operator ${VERSION}: answer operational questions over SMS
 Usage:
   operator start                 run the daemon (PORT, HOST, .env and operator.config.json from here)
   operator shell                 type commands, see replies exactly as they would be texted
-  operator exec "<text>"         run one command, print the reply; exit 1 if it failed
+  operator exec "<text>"         run one command in this process, print the reply; exit 1 if it failed
+  operator exec --url <daemon> "<text>"
+                                 ask the running daemon instead (e.g. http://127.0.0.1:5000, or OPERATOR_URL):
+                                 its status, its pages for more; loopback only, proof of TWILIO_AUTH_TOKEN if set
   operator send <to> "<text>"    send one SMS through Twilio (Messaging Service or TWILIO_FROM_NUMBER)
   operator plugins               each plugin: enabled or not and why, its commands and health checks
   operator config check          validate the environment, config file and plugins, then exit
@@ -22,7 +25,7 @@ export async function run (argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'start': return await startCommand()
     case 'shell': return await shellCommand()
-    case 'exec': return await execCommand(rest.join(' '))
+    case 'exec': return await execCommand(parseExecArgs(rest))
     case 'send': return await sendCommand(rest[0], rest.slice(1).join(' '))
     case 'plugins': return await pluginsCommand()
     case 'config':
