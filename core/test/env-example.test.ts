@@ -59,3 +59,14 @@ t.test('uncommenting a line is what changes the daemon (the example AUTHORIZED_N
   t.notMatch(reply.body, /<Message>/, 'an unknown sender gets no reply text')
   delete process.env.AUTHORIZED_NUMBERS
 })
+
+t.test('the values shown are the defaults: uncommenting every one of them (not the examples) still changes nothing', async (t) => {
+  const EXAMPLES = new Set(['PUBLIC_URL', 'TWILIO_ACCOUNT_SID', 'TWILIO_FROM_NUMBER', 'AUTHORIZED_NUMBERS'])
+  const uncommented = example.replace(/^# ([A-Z][A-Z0-9_]*)=(.+)$/gm, (line, name: string) => EXAMPLES.has(name) ? line : line.slice(2))
+  const set = uncommented.split('\n').filter((l) => /^[A-Z]/.test(l)).length
+  t.ok(set > 30, `${set} defaults uncommented`)
+  const none = await curlHelp(undefined)
+  const withDefaults = await curlHelp(uncommented)
+  for (const name of NAMES) delete process.env[name]
+  t.same(withDefaults, none)
+})
