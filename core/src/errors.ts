@@ -51,3 +51,8 @@ export const ERR_HTTP_BODY = createError<'OPR_ERR_HTTP_BODY', Args2>(
   'OPR_ERR_HTTP_BODY', '%s sent %s', 502)
 export const ERR_HTTP_ABORTED = createError<'OPR_ERR_HTTP_ABORTED', Args1>(
   'OPR_ERR_HTTP_ABORTED', '%s request cancelled', 499)
+export const ERR_STATE_UNAVAILABLE = createError<'OPR_ERR_STATE_UNAVAILABLE', Args1>(
+  'OPR_ERR_STATE_UNAVAILABLE', 'Shared state (Redis) is unavailable: %s', 503)
+// What a phone sees when `more` cannot reach the stored pages: one plain line, never the library's text.
+export const ERR_PAGES_UNAVAILABLE = createError<'OPR_ERR_PAGES_UNAVAILABLE'>(
+  'OPR_ERR_PAGES_UNAVAILABLE', 'Pages are unavailable right now; try again in a minute.', 503)
