@@ -15,7 +15,7 @@ export interface SharedStateOptions {
   /** First probe after the breaker opens; each failed probe doubles the wait up to `probeMaxMs`. */
   readonly probeMinMs?: number
   readonly probeMaxMs?: number
-  /** How long a probe's PING may take. */
+  /** How long a probe's PING may take (default: the budget, so a Redis too slow for messages stays skipped). */
   readonly probeTimeoutMs?: number
 }
 
@@ -38,6 +38,7 @@ export class SharedState<Client extends Pingable = Pingable> {
   #openedAt = 0
   #probeDelay = 0
   #probe: NodeJS.Timeout | undefined
+  #closedAt = -Infinity
   #closed = false
   /** Calls that reached Redis (for tests: while the breaker is open this does not move). */
   calls = 0
@@ -48,7 +49,7 @@ export class SharedState<Client extends Pingable = Pingable> {
     this.budgetMs = options.budgetMs
     this.#probeMinMs = options.probeMinMs ?? 250
     this.#probeMaxMs = options.probeMaxMs ?? 5000
-    this.#probeTimeoutMs = options.probeTimeoutMs ?? 1000
+    this.#probeTimeoutMs = options.probeTimeoutMs ?? options.budgetMs
   }
 
   /** True while Redis is considered down: callers go straight to their fallback. */
@@ -111,7 +112,8 @@ export class SharedState<Client extends Pingable = Pingable> {
     if (this.#open || this.#closed) return
     this.#open = true
     this.#openedAt = performance.now()
-    this.#probeDelay = this.#probeMinMs
+    // Failing again soon after it came back: a flapping Redis keeps the longer probe interval instead of starting over.
+    this.#probeDelay = this.#openedAt - this.#closedAt < 30_000 ? Math.min(this.#probeMaxMs, this.#probeDelay * 2) : this.#probeMinMs
     this.#log.warn({ err: reason }, 'state: Redis is unavailable; each replica uses its own memory until it answers again')
     this.#schedule()
   }
@@ -140,6 +142,7 @@ export class SharedState<Client extends Pingable = Pingable> {
     if (this.#closed) return
     this.#open = false
     this.#probe = undefined
+    this.#closedAt = performance.now()
     this.#log.info({ downMs: Math.round(performance.now() - this.#openedAt) }, 'state: Redis answers again; shared state resumed')
   }
 
