@@ -141,6 +141,10 @@ t.test('a retry that promised "working on it" keeps the promise: it sends the an
   const answering = once(store, runner)
   t.equal(await answering.answer('SM7', message(), plain(() => t.fail('another replica runs it') as never), () => {}), WORKING_TWIML)
   t.same(runner.sent, [], 'nothing sent yet: the other replica has not answered')
+  let retried = 0
+  t.equal(answering.answer('SM7', message(), plain(() => t.fail('another replica runs it') as never), () => { retried++ }), WORKING_TWIML,
+    'a further retry repeats the promise at once, without a second watch')
+  t.equal(retried, 1)
   await waitUntil(async () => runner.sent.length > 0, { timeoutMs: 5000, what: 'the promised answer' })
   await answering.close()
   t.same(runner.sent, ['disk 91% & rising <fast>'], 'the recorded answer, as plain text, exactly')

@@ -201,11 +201,16 @@ export class AnswerOnce {
    */
   #watch (sid: string, waiting: Message): void {
     const message: Message = { text: waiting.text, sender: waiting.sender, whatsapp: waiting.whatsapp, startedAt: waiting.startedAt, budget: undefined }
+    // One promise per message in this process: a further retry repeats it instead of watching (and sending) again.
+    this.#promised.set(sid, WORKING_TWIML)
     const job = this.#keep(sid, message).catch((err: unknown) => {
       this.#log.error({ sender: maskNumber(message.sender.id), err: oneLine(err) }, 'sms: a promised answer could not be sent')
     })
     this.#watching.add(job)
-    void job.finally(() => this.#watching.delete(job))
+    void job.finally(() => {
+      this.#watching.delete(job)
+      this.#promised.delete(sid)
+    })
   }
 
   async #keep (sid: string, message: Message): Promise<void> {

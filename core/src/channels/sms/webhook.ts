@@ -32,11 +32,6 @@ export interface SmsWebhookParts {
   readonly state?: SharedState | undefined
 }
 
-/** An admitted message on its way through the limits to its answer: what the runner needs, and where to answer. */
-interface Admitted extends Message {
-  readonly reply: FastifyReply
-}
-
 /**
  * `POST /sms`: admit (signature or loopback, form, sender), answer a retried MessageSid from its first answer (before
  * any limit: a retry never counts), rate-limit per sender and globally, dispatch within what is left of the reply
@@ -73,8 +68,8 @@ export class SmsWebhook {
       return
     }
     const body = request.body as FormFields
-    const message: Admitted = {
-      text: body.Body as string, sender: admission.sender, whatsapp: isWhatsApp(body.From as string), startedAt, budget: this.#state?.budget(), reply
+    const message: Message = {
+      text: body.Body as string, sender: admission.sender, whatsapp: isWhatsApp(body.From as string), startedAt, budget: this.#state?.budget()
     }
     const twiml = this.#answer(message, body)
     if (isThenable(twiml)) return twiml.then((t) => { sendTwiml(reply, t) })
@@ -82,21 +77,21 @@ export class SmsWebhook {
   }
 
   /** A retried MessageSid is answered from its record before any limit is counted: a retry never spends the limit. */
-  #answer (message: Admitted, body: FormFields): MaybePromise<string> {
+  #answer (message: Message, body: FormFields): MaybePromise<string> {
     const sid = typeof body.MessageSid === 'string' && body.MessageSid !== '' ? body.MessageSid : typeof body.SmsSid === 'string' && body.SmsSid !== '' ? body.SmsSid : undefined
     if (sid === undefined) return this.#limited(message, undefined)
     return this.#once.answer(sid, message, (onDeferred) => this.#limited(message, onDeferred),
       () => { audit(this.#log, maskNumber(message.sender.id), 'duplicate', message.startedAt, 0) })
   }
 
-  #limited (message: Admitted, onDeferred: OnDeferred | undefined): MaybePromise<string> {
+  #limited (message: Message, onDeferred: OnDeferred | undefined): MaybePromise<string> {
     const mine = this.#limits.perSender.hit(message.sender.id, message.budget)
     if (isThenable(mine)) return mine.then((verdict) => this.#afterSenderLimit(message, verdict, onDeferred))
     return this.#afterSenderLimit(message, mine, onDeferred)
   }
 
   /** The first message over a sender's limit learns why it goes unanswered; the rest of the window gets nothing. */
-  #afterSenderLimit (message: Admitted, verdict: LimitVerdict, onDeferred: OnDeferred | undefined): MaybePromise<string> {
+  #afterSenderLimit (message: Message, verdict: LimitVerdict, onDeferred: OnDeferred | undefined): MaybePromise<string> {
     if (verdict.state !== 'within') {
       const notice = verdict.state === 'over' ? `Too many messages: ${verdict.max} per ${this.#s.windowText}. Try again in ${verdict.retryInSeconds}s.` : ''
       audit(this.#log, maskNumber(message.sender.id), 'rate-limited', message.startedAt, notice === '' ? 0 : countSegments(notice).segments, undefined, 'sender')
@@ -107,7 +102,7 @@ export class SmsWebhook {
     return this.#afterGlobalLimit(message, all, onDeferred)
   }
 
-  #afterGlobalLimit (message: Admitted, verdict: LimitVerdict, onDeferred: OnDeferred | undefined): MaybePromise<string> {
+  #afterGlobalLimit (message: Message, verdict: LimitVerdict, onDeferred: OnDeferred | undefined): MaybePromise<string> {
     if (verdict.state !== 'within') {
       if (verdict.state === 'over') this.#log.warn({ max: verdict.max, window: this.#s.windowText }, 'sms: global rate limit reached; answering nothing until the window ends')
       audit(this.#log, maskNumber(message.sender.id), 'rate-limited', message.startedAt, 0, undefined, 'global')
