@@ -40,8 +40,7 @@ export class SharedState<Client extends Pingable = Pingable> {
   #probe: NodeJS.Timeout | undefined
   #closedAt = -Infinity
   #closed = false
-  /** Calls that reached Redis (for tests: while the breaker is open this does not move). */
-  calls = 0
+  #calls = 0
 
   constructor (client: Client, log: Pick<FastifyBaseLogger, 'warn' | 'info' | 'debug'>, options: SharedStateOptions) {
     this.client = client
@@ -55,6 +54,11 @@ export class SharedState<Client extends Pingable = Pingable> {
   /** True while Redis is considered down: callers go straight to their fallback. */
   get open (): boolean {
     return this.#open
+  }
+
+  /** Calls that went to Redis so far: while the breaker is open this does not move. */
+  get calls (): number {
+    return this.#calls
   }
 
   /** A fresh budget for one message. */
@@ -81,7 +85,7 @@ export class SharedState<Client extends Pingable = Pingable> {
     const allowed = b.remainingMs
     if (allowed <= 0) throw new ERR_STATE_UNAVAILABLE('this message spent its state budget')
     const started = performance.now()
-    this.calls++
+    this.#calls++
     let timer: NodeJS.Timeout | undefined
     let result: T | typeof TIMED_OUT
     try {
