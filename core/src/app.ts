@@ -7,7 +7,7 @@ import { envSchema, type OperatorEnv } from './config/env-schema.js'
 import { loadConfigFile, parseConfig, type OperatorConfigFile } from './config/file.js'
 import { Registry } from './registry/registry.js'
 import { PoolSet } from './http/pools.js'
-import { createPageStore, stateSettings } from './state/select.js'
+import { createState, stateSettings } from './state/select.js'
 import { HealthRunner } from './dispatch/health.js'
 import { Dispatcher } from './dispatch/dispatcher.js'
 import { createHostView } from './host.js'
@@ -66,7 +66,9 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     const configFile = readConfig(env, rawEnv, cwd, options.config)
     const registry = new Registry()
     const pools = new PoolSet()
-    const pages = createPageStore(stateSettings(env), instance.log.child({ part: 'state' }))
+    // One state for the whole daemon: pages here, idempotency and rate limits in the SMS channel, one Redis client.
+    const state = await createState(stateSettings(env), instance.log.child({ part: 'state' }))
+    const pages = state.pages
     const health = new HealthRunner(registry.systems, env.HEALTH_DEADLINE_MS, instance.log.child({ part: 'health' }))
     const dispatcher = new Dispatcher({
       registry, pages, log: instance.log.child({ part: 'dispatch' }),
@@ -74,7 +76,7 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     })
     const host = createHostView(VERSION, registry, health, () => dispatcher)
     const core: OperatorCore = {
-      version: VERSION, startedAt: Date.now(), env, rawEnv, configFile, registry, pools, pages, health, dispatcher, host, plugins: [], ready: false
+      version: VERSION, startedAt: Date.now(), env, rawEnv, configFile, registry, pools, pages, state, health, dispatcher, host, plugins: [], ready: false
     }
     instance.decorate('operator', core)
     const stopSelf = registerSelfSystem(registry, VERSION, core.startedAt)
@@ -89,7 +91,7 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     instance.addHook('onClose', async () => {
       stopSelf()
       await pools.close()
-      await pages.close?.()
+      await state.close()
     })
   }, { name: '@operator/core', fastify: '5.x', dependencies: ['@fastify/env'] }))
   await app.register(smsChannel)

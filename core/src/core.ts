@@ -7,6 +7,7 @@ import type { PoolSet } from './http/pools.js'
 import type { Dispatcher } from './dispatch/dispatcher.js'
 import type { HealthRunner } from './dispatch/health.js'
 import type { PageStore } from './state/pages.js'
+import type { State } from './state/select.js'
 
 /** The daemon's parts, decorated onto the root Fastify instance as `fastify.operator`. */
 export interface OperatorCore {
@@ -19,6 +20,8 @@ export interface OperatorCore {
   readonly registry: Registry
   readonly pools: PoolSet
   readonly pages: PageStore
+  /** The hot state (pages, idempotency records) and, with Redis, its one shared connection and breaker. */
+  readonly state: State
   readonly health: HealthRunner
   readonly dispatcher: Dispatcher
   readonly host: HostView

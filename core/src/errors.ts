@@ -61,3 +61,8 @@ export const ERR_EXEC_URL = createError<'OPR_ERR_EXEC_URL', Args1>(
   'OPR_ERR_EXEC_URL', "--url must be an http(s) URL like http://127.0.0.1:5000, got '%s'", 400)
 export const ERR_EXEC_UNREACHABLE = createError<'OPR_ERR_EXEC_UNREACHABLE', Args2>(
   'OPR_ERR_EXEC_UNREACHABLE', "No Operator daemon answering at %s (%s); start one with 'operator start', or leave out --url to run the command in this process", 502)
+export const ERR_STATE_UNAVAILABLE = createError<'OPR_ERR_STATE_UNAVAILABLE', Args1>(
+  'OPR_ERR_STATE_UNAVAILABLE', 'Shared state (Redis) is unavailable: %s', 503)
+// What a phone sees when `more` cannot reach the stored pages: one plain line, never the library's text.
+export const ERR_PAGES_UNAVAILABLE = createError<'OPR_ERR_PAGES_UNAVAILABLE'>(
+  'OPR_ERR_PAGES_UNAVAILABLE', 'Pages are unavailable right now; try again in a minute.', 503)

@@ -1,8 +1,9 @@
 import t from 'tap'
 import { MemoryIdempotencyStore } from '../src/state/idempotency.js'
 import { MemoryPageStore } from '../src/state/pages.js'
-import { stateSettings, createPageStore, createIdempotencyStore } from '../src/state/select.js'
-import { RedisPageStore } from '../src/state/redis-pages.js'
+import { stateSettings, createState } from '../src/state/select.js'
+import { FallbackIdempotencyStore, FallbackPageStore } from '../src/state/fallback.js'
+import { createRequire } from 'node:module'
 import pino from 'pino'
 
 const quiet = pino({ level: 'silent' })
@@ -28,6 +29,23 @@ t.test('a pending claim whose run died expires, so a later retry can run', async
   await store.claim('SM1', 120_000)
   now = 120_001
   t.same(await store.claim('SM1', 120_000), { state: 'claimed' })
+})
+
+t.test('a pending claim is a lease: renewed while its run goes on, it lapses once renewals stop', async (t) => {
+  let now = 0
+  const store = new MemoryIdempotencyStore(100, () => now)
+  t.same(store.claim('SM1', 3000), { state: 'claimed' })
+  for (let i = 0; i < 5; i++) {
+    now += 2000
+    store.renew('SM1', 3000)
+    t.same(store.peek('SM1'), { state: 'pending' }, 'still held after its first lease would have lapsed')
+  }
+  now += 3001
+  t.equal(store.peek('SM1'), undefined, 'lapsed: a retry may take it over')
+  store.complete('SM2', '<a/>', 60_000)
+  store.renew('SM2', 1)
+  now += 10
+  t.same(store.peek('SM2'), { state: 'done', answer: '<a/>' }, 'renewing an answer does not shorten it')
 })
 
 t.test('the memory idempotency store stays bounded, dropping the oldest first', async (t) => {
@@ -56,14 +74,21 @@ t.test('a full store keeps its bound under churn: claims and completions of many
   t.equal(store.size, 1000)
 })
 
-t.test('STATE_STORE and REDIS_URL pick the store; memory is the default', async (t) => {
-  t.same(stateSettings({}), { kind: 'memory', redisUrl: 'redis://127.0.0.1:6379' })
-  t.same(stateSettings({ STATE_STORE: 'redis' }), { kind: 'redis', redisUrl: 'redis://127.0.0.1:6379' })
-  t.same(stateSettings({ REDIS_URL: 'redis://cache:6380/2' }), { kind: 'redis', redisUrl: 'redis://cache:6380/2' })
+t.test('STATE_STORE and REDIS_URL pick the store; memory is the default and never loads ioredis', async (t) => {
+  t.same(stateSettings({}), { kind: 'memory', redisUrl: 'redis://127.0.0.1:6379', budgetMs: 300 })
+  t.same(stateSettings({ STATE_STORE: 'redis', STATE_BUDGET_MS: 150 }), { kind: 'redis', redisUrl: 'redis://127.0.0.1:6379', budgetMs: 150 })
+  t.same(stateSettings({ REDIS_URL: 'redis://cache:6380/2' }).kind, 'redis')
   t.same(stateSettings({ STATE_STORE: 'memory', REDIS_URL: 'redis://cache:6380' }).kind, 'memory')
-  t.type(createPageStore(stateSettings({}), quiet), MemoryPageStore)
-  t.type(createIdempotencyStore(stateSettings({}), undefined), MemoryIdempotencyStore)
-  const redisPages = createPageStore(stateSettings({ STATE_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:1' }), quiet)
-  t.type(redisPages, RedisPageStore)
-  await redisPages.close!() // never connected: closing must not wait for a server
+  const memory = await createState(stateSettings({}), quiet)
+  t.type(memory.pages, MemoryPageStore)
+  t.type(memory.idempotency, MemoryIdempotencyStore)
+  t.equal(memory.shared, undefined)
+  const loaded = (): string[] => Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('/node_modules/ioredis/'))
+  t.same(loaded(), [], 'the memory state did not load ioredis')
+  const redis = await createState(stateSettings({ STATE_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:1' }), quiet)
+  t.type(redis.pages, FallbackPageStore)
+  t.type(redis.idempotency, FallbackIdempotencyStore)
+  t.ok(redis.shared, 'one shared connection with its breaker')
+  t.ok(loaded().length > 0, 'ioredis is loaded once Redis is in use')
+  await redis.close() // never connected: closing must not wait for a server
 })

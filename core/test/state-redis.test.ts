@@ -32,7 +32,7 @@ if (!(await reachable())) {
   }
 } else {
   const prefix = `operator-test:${randomBytes(6).toString('hex')}:`
-  const redis = createRedisClient(URL, quiet)
+  const redis = await createRedisClient(URL, quiet)
   t.teardown(async () => {
     const keys = await redis.keys(`${prefix}*`)
     if (keys.length > 0) await redis.del(...keys)
@@ -40,26 +40,37 @@ if (!(await reachable())) {
   })
 
   t.test('the Redis idempotency store claims once across clients, reports pending, then the answer', async (t) => {
-    const other = createRedisClient(URL, quiet)
+    const other = await createRedisClient(URL, quiet)
     t.teardown(() => quitRedis(other))
     const a = new RedisIdempotencyStore(redis, `${prefix}idem:`)
     const b = new RedisIdempotencyStore(other, `${prefix}idem:`)
-    const claims = await Promise.all([a.claim('SM1', 10_000), b.claim('SM1', 10_000), a.claim('SM1', 10_000)])
+    const claims = await Promise.all([a.claim('SM1', 10_000, 'a'), b.claim('SM1', 10_000, 'b'), a.claim('SM1', 10_000, 'a')])
     t.equal(claims.filter((c) => c.state === 'claimed').length, 1, 'exactly one replica gets to run it')
     t.equal(claims.filter((c) => c.state === 'pending').length, 2)
     t.same(await b.peek('SM1'), { state: 'pending' })
     await a.complete('SM1', '<Response><Message>ok</Message></Response>', 86_400_000)
-    t.same(await b.claim('SM1', 10_000), { state: 'done', answer: '<Response><Message>ok</Message></Response>' })
+    t.same(await b.claim('SM1', 10_000, 'b'), { state: 'done', answer: '<Response><Message>ok</Message></Response>' })
     const ttl = await redis.pttl(`${prefix}idem:SM1`)
     t.ok(ttl > 86_000_000 && ttl <= 86_400_000, 'kept for 24 h')
     t.equal(await a.peek('SM-unknown'), undefined)
   })
 
-  t.test('a pending Redis claim expires on its own if the run died', async (t) => {
+  t.test('a pending Redis claim is a lease: its owner renews it, nobody else can, and it lapses when the owner is gone', async (t) => {
     const store = new RedisIdempotencyStore(redis, `${prefix}idem:`)
-    t.same(await store.claim('SM2', 50), { state: 'claimed' })
+    t.same(await store.claim('SM2', 200, 'a'), { state: 'claimed' })
+    await store.renew('SM2', 60_000, 'b')
+    t.ok(await redis.pttl(`${prefix}idem:SM2`) <= 200, 'another owner cannot extend it')
+    await store.renew('SM2', 60_000, 'a')
+    t.ok(await redis.pttl(`${prefix}idem:SM2`) > 50_000, 'its owner can')
+    await store.renew('SM2', 50, 'a')
     await new Promise((resolve) => setTimeout(resolve, 120))
-    t.same(await store.claim('SM2', 50), { state: 'claimed' })
+    t.equal(await store.peek('SM2'), undefined, 'lapsed once the owner stopped renewing')
+    t.same(await store.claim('SM2', 50, 'b'), { state: 'claimed' }, 'and can be taken over')
+    await store.complete('SM2', '<ok/>', 60_000)
+    await store.renew('SM2', 1, 'b')
+    t.same(await store.peek('SM2'), { state: 'done', answer: '<ok/>' }, 'a renewal never touches an answer')
+    await redis.set(`${prefix}idem:SM3`, '')
+    t.same(await store.peek('SM3'), { state: 'pending' }, 'the pending mark of earlier versions still reads as pending')
   })
 
   t.test('the Redis page store hands out pages in order, replaces a remainder, and expires it', async (t) => {

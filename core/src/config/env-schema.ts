@@ -38,6 +38,8 @@ export const envSchema = {
     /** `memory` (the embedded default) or `redis`; empty: redis when REDIS_URL is set. */
     STATE_STORE: { type: 'string', enum: ['', 'memory', 'redis'], default: '' },
     REDIS_URL: { type: 'string', default: '' },
+    /** What one message may spend waiting on Redis over all its calls; past it Redis is treated as down (breaker). */
+    STATE_BUDGET_MS: { type: 'integer', minimum: 10, maximum: 5000, default: 300 },
     PROMETHEUS_URL: { type: 'string' },
     DATADOG_API_KEY: { type: 'string' },
     DATADOG_APP_KEY: { type: 'string' },
@@ -80,5 +82,6 @@ export interface OperatorEnv {
   TWILIO_API_BASE_URL: string
   STATE_STORE: '' | 'memory' | 'redis'
   REDIS_URL: string
+  STATE_BUDGET_MS: number
   [key: string]: unknown
 }

@@ -3,6 +3,8 @@ import type { CommandResult, Sender } from '../plugins/contract.js'
 import { roleAllows } from '../plugins/contract.js'
 import type { Registry } from '../registry/registry.js'
 import type { PageStore } from '../state/pages.js'
+import type { StateBudget } from '../state/budget.js'
+import { ERR_PAGES_UNAVAILABLE } from '../errors.js'
 import { SegmentBudget } from '../sms/index.js'
 import { DeadlineExceeded, DeadlineScope, formatDuration, runBounded } from './deadline.js'
 import { isThenable, type MaybePromise } from '../maybe-async.js'
@@ -40,6 +42,9 @@ export interface DispatcherOptions {
 
 export const HELP_HINT = 'Text HELP for commands.'
 
+// Errors whose message is already the one plain line a phone should see (no `command:` prefix, no warn per message).
+const PLAIN_CODES: ReadonlySet<string> = new Set(['OPR_ERR_COMMAND_USAGE', 'OPR_ERR_PAGES_UNAVAILABLE'])
+
 /** Text in, reply out: parse, find the command, check the role, run it under its deadline, render, paginate. */
 export class Dispatcher {
   readonly budget: SegmentBudget
@@ -48,6 +53,8 @@ export class Dispatcher {
   readonly #log: Logger
   readonly #deadlineMs: number
   readonly #pageTtlMs: number
+  /** The state budget of the message a command runs for, by the sender object that command was given (`more`). */
+  readonly #budgets = new WeakMap<Sender, StateBudget>()
 
   constructor (options: DispatcherOptions) {
     this.#registry = options.registry
@@ -66,9 +73,9 @@ export class Dispatcher {
    * `dispatch`, answering in the same tick when the command is synchronous and its reply fits one page (help, an
    * unknown word): the webhook then needs no reply timer. Never throws: failures are results.
    */
-  answer (text: string, sender: Sender, signal?: AbortSignal): MaybePromise<DispatchResult> {
+  answer (text: string, sender: Sender, signal?: AbortSignal, budget?: StateBudget): MaybePromise<DispatchResult> {
     const parsed = parseCommandText(text)
-    if (parsed === undefined) return this.#finish(sender, HELP_HINT, 'empty', undefined, undefined, undefined)
+    if (parsed === undefined) return this.#finish(sender, HELP_HINT, 'empty', undefined, undefined, undefined, budget)
 
     const entry = this.#registry.commands.resolve(parsed.word)
     if (entry === undefined) {
@@ -97,7 +104,9 @@ export class Dispatcher {
       return this.#finish(sender, `'${command}' needs the ${need} role.`, 'forbidden', command, plugin, 'OPR_ERR_COMMAND_FORBIDDEN')
     }
 
-    const call = new CommandCall(new DeadlineScope(), argv.join(' '), argv, sender, spec.deadlineMs ?? this.#deadlineMs, this.budget.chars, this.#log, plugin, command)
+    // With Redis, the command gets its own copy of the sender that carries the message's state budget to `more`.
+    const callSender = budget === undefined ? sender : this.#withBudget(sender, budget)
+    const call = new CommandCall(new DeadlineScope(), argv.join(' '), argv, callSender, spec.deadlineMs ?? this.#deadlineMs, this.budget.chars, this.#log, plugin, command)
     let running: MaybePromise<CommandResult>
     try {
       running = runBounded(() => spec.run(call), call.deadlineMs, signal,
@@ -120,8 +129,9 @@ export class Dispatcher {
     }
     const code = (err as { code?: unknown } | null)?.code
     const stableCode = typeof code === 'string' ? code : 'OPR_ERR_COMMAND_FAILED'
-    if (code !== 'OPR_ERR_COMMAND_USAGE') call.log.warn({ code: stableCode, err: oneLine(err, 500) }, 'command failed')
-    const reply = code === 'OPR_ERR_COMMAND_USAGE' ? oneLine(err, 300) : `${command}: ${oneLine(err)}`
+    const plain = PLAIN_CODES.has(stableCode)
+    if (!plain) call.log.warn({ code: stableCode, err: oneLine(err, 500) }, 'command failed')
+    const reply = plain ? oneLine(err, 300) : `${command}: ${oneLine(err)}`
     return this.#finish(call.sender, reply, 'failed', command, plugin, stableCode)
   }
 
@@ -144,17 +154,34 @@ export class Dispatcher {
 
   /** The reply as pages; only a reply longer than one page waits (for the rest to be saved for `more`). */
   #finish (sender: Sender, text: string, outcome: DispatchOutcome, command: string | undefined, plugin: string | undefined,
-    code: string | undefined): MaybePromise<DispatchResult> {
+    code: string | undefined, budget?: StateBudget): MaybePromise<DispatchResult> {
     if (sender.channel === 'json') return { outcome, command, plugin, code, reply: text, pages: 1, segments: 0 }
     const { pages, firstSegments } = this.budget.toPages(text === '' ? '(empty reply)' : text)
     // Every result has the same shape (absent fields undefined), which keeps the code reading it monomorphic.
     const result: DispatchResult = { outcome, command, plugin, code, reply: pages[0]!, pages: pages.length, segments: firstSegments }
     if (pages.length === 1) return result
-    return this.#pages.save(pageKey(sender), pages.slice(1), this.#pageTtlMs).then(() => result)
+    return this.#pages.save(pageKey(sender), pages.slice(1), this.#pageTtlMs, budget ?? this.#budgets.get(sender)).then(() => result, (err: unknown) => {
+      // The stores fall back to memory on their own; this is a store that failed anyway. The first page still goes.
+      this.#log.debug({ err: oneLine(err) }, 'pages: the rest of the reply could not be saved')
+      return result
+    })
   }
 
+  /** The next page for `more`; a store or library error becomes one plain line (OPR_ERR_PAGES_UNAVAILABLE). */
   async nextPage (sender: Sender): Promise<string | undefined> {
-    return await this.#pages.next(pageKey(sender))
+    try {
+      return await this.#pages.next(pageKey(sender), this.#budgets.get(sender))
+    } catch (err) {
+      // The library's text is for the log, once per outage (the breaker's warning), never for the phone.
+      this.#log.debug({ err: oneLine(err) }, 'pages: unavailable')
+      throw (err as { code?: unknown } | null)?.code === 'OPR_ERR_PAGES_UNAVAILABLE' ? err : new ERR_PAGES_UNAVAILABLE()
+    }
+  }
+
+  #withBudget (sender: Sender, budget: StateBudget): Sender {
+    const copy: Sender = { id: sender.id, role: sender.role, channel: sender.channel }
+    this.#budgets.set(copy, budget)
+    return copy
   }
 }
 

@@ -1,8 +1,10 @@
 import type { MaybePromise } from '../maybe-async.js'
+import type { StateBudget } from './budget.js'
 
 /**
  * Answers already given, by Twilio's MessageSid: a retried webhook gets the first answer and never runs the command
- * again. A claim is `pending` while the first run goes on, then `done` with the answer.
+ * again. A claim is `pending` while the first run goes on, then `done` with the answer. A pending claim is a lease its
+ * owner renews while the command runs: when the owner dies the lease lapses and a retry can take the message over.
  */
 export type IdempotencyClaim =
   | { readonly state: 'claimed' }
@@ -13,12 +15,14 @@ export const CLAIMED: IdempotencyClaim = Object.freeze({ state: 'claimed' })
 export const PENDING: IdempotencyClaim = Object.freeze({ state: 'pending' })
 
 export interface IdempotencyStore {
-  /** Claims `key` for a first run (kept `pendingTtlMs`), or says it is pending or done with its answer. */
-  claim(key: string, pendingTtlMs: number): MaybePromise<IdempotencyClaim>
+  /** Claims `key` for `owner`'s first run (a lease of `leaseMs`), or says it is pending or done with its answer. */
+  claim(key: string, leaseMs: number, owner: string, budget?: StateBudget): MaybePromise<IdempotencyClaim>
+  /** Extends `owner`'s pending lease on `key` (nothing when the key is done or someone else's). */
+  renew(key: string, leaseMs: number, owner: string): MaybePromise<void>
   /** Records the answer for `ttlMs` (24 h for Twilio's retries). */
-  complete(key: string, answer: string, ttlMs: number): MaybePromise<void>
-  /** The answer, the pending state, or undefined when the key is unknown or expired. */
-  peek(key: string): Promise<IdempotencyClaim | undefined>
+  complete(key: string, answer: string, ttlMs: number, budget?: StateBudget): MaybePromise<void>
+  /** The answer, the pending state, or undefined when the key is unknown or its lease lapsed. */
+  peek(key: string, budget?: StateBudget): MaybePromise<IdempotencyClaim | undefined>
   close?(): Promise<void>
 }
 
@@ -40,12 +44,19 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   constructor (private readonly maxKeys = 100_000, private readonly now: () => number = Date.now) {}
 
   // Synchronous: the webhook answers a message without a promise turn when nothing has to wait.
-  claim (key: string, pendingTtlMs: number): IdempotencyClaim {
+  claim (key: string, leaseMs: number): IdempotencyClaim {
     const now = this.now()
     const found = this.#live(key, now)
     if (found !== undefined) return found.answer === undefined ? PENDING : { state: 'done', answer: found.answer }
-    this.#insert({ key: ownCopy(key), answer: undefined, expires: now + pendingTtlMs }, now)
+    this.#insert({ key: ownCopy(key), answer: undefined, expires: now + leaseMs }, now)
     return CLAIMED
+  }
+
+  // One process: the owner is whoever holds the in-flight run here, so it need not be checked.
+  renew (key: string, leaseMs: number): void {
+    const now = this.now()
+    const found = this.#live(key, now)
+    if (found !== undefined && found.answer === undefined) found.expires = now + leaseMs
   }
 
   complete (key: string, answer: string, ttlMs: number): void {
@@ -61,7 +72,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     claimed.expires = now + ttlMs
   }
 
-  async peek (key: string): Promise<IdempotencyClaim | undefined> {
+  peek (key: string): IdempotencyClaim | undefined {
     const found = this.#live(key, this.now())
     if (found === undefined) return undefined
     return found.answer === undefined ? PENDING : { state: 'done', answer: found.answer }

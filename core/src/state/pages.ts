@@ -1,9 +1,11 @@
+import type { StateBudget } from './budget.js'
+
 /** Pagination remainders per sender: what `more` sends next. */
 export interface PageStore {
   /** Keeps the pages after the first, replacing any earlier remainder for this key. */
-  save(key: string, pages: readonly string[], ttlMs: number): Promise<void>
+  save(key: string, pages: readonly string[], ttlMs: number, budget?: StateBudget): Promise<void>
   /** Takes the next page, or undefined when none is left or they expired. */
-  next(key: string): Promise<string | undefined>
+  next(key: string, budget?: StateBudget): Promise<string | undefined>
   close?(): Promise<void>
 }
 
@@ -16,6 +18,10 @@ export class MemoryPageStore implements PageStore {
     this.#entries.delete(key)
     if (this.#entries.size >= this.maxKeys) this.#entries.delete(this.#entries.keys().next().value!)
     this.#entries.set(key, { pages: [...pages], expires: this.now() + ttlMs })
+  }
+
+  forget (key: string): void {
+    this.#entries.delete(key)
   }
 
   async next (key: string): Promise<string | undefined> {

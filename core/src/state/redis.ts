@@ -1,30 +1,24 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
+import { oneLine } from '../dispatch/one-line.js'
 
 /**
- * One ioredis client for the state stores. It connects on first use (never at start-up) and fails a command quickly
- * when Redis is away instead of queueing it for ever: a lost idempotency record degrades one reply, not the daemon.
- * Connection errors go to `log` once per outage (without a listener ioredis prints every reconnect attempt to stderr).
+ * One ioredis client for all the state stores, imported only when Redis is configured (the memory default never
+ * loads ioredis). It connects on first use, never at start-up. Outages are logged by the breaker (SharedState), once
+ * when one starts and once when it ends; the client's own errors go to debug (without a listener ioredis prints every
+ * reconnect attempt to stderr).
  */
-export function createRedisClient (url: string, log: Pick<FastifyBaseLogger, 'warn' | 'info'>): Redis {
+export async function createRedisClient (url: string, log: Pick<FastifyBaseLogger, 'debug'>): Promise<Redis> {
+  const { Redis } = await import('ioredis')
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 2000,
+    // Callers give up after their budget (STATE_BUDGET_MS); this only clears commands Redis never answered.
     commandTimeout: 2000,
     maxRetriesPerRequest: 1,
     enableAutoPipelining: true
   })
-  let down = false
-  client.on('error', (err: Error) => {
-    if (down) return
-    down = true
-    log.warn({ err: err.message }, 'redis: unreachable; state falls back per message until it is back')
-  })
-  client.on('ready', () => {
-    if (!down) return
-    down = false
-    log.info('redis: connected again')
-  })
+  client.on('error', (err: Error) => { log.debug({ err: oneLine(err) }, 'redis client error') })
   return client
 }
 
@@ -34,8 +28,7 @@ export async function quitRedis (client: Redis): Promise<void> {
     return
   }
   try {
-    await client.quit()
-  } catch {
-    client.disconnect()
-  }
+    await Promise.race([client.quit(), new Promise((resolve) => setTimeout(resolve, 500).unref())])
+  } catch {}
+  client.disconnect()
 }

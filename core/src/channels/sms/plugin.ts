@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { createIdempotencyStore } from '../../state/select.js'
-import { createRedisClient, quitRedis } from '../../state/redis.js'
 import { parseForm } from './form.js'
 import { OutboundSender } from './outbound.js'
 import { createRateLimits } from './rate-limit.js'
@@ -18,18 +16,12 @@ async function smsChannelPlugin (app: FastifyInstance): Promise<void> {
   const log = app.log.child({ part: 'sms' })
   for (const note of settings.notes) log[note.level](note.msg)
 
-  const redis = settings.state.kind === 'redis' ? createRedisClient(settings.state.redisUrl, log) : undefined
-  const store = createIdempotencyStore(settings.state, redis)
+  // The daemon's one state: idempotency records here, pages in dispatch, rate limits on the same Redis connection and
+  // breaker (core closes it after this channel has closed).
+  const { idempotency: store, shared: state } = core.state
   const outbound = new OutboundSender(settings.outbound, log)
-
-  const limits = createRateLimits({
-    perSender: settings.perSenderLimit,
-    global: settings.globalLimit,
-    windowMs: settings.windowMs,
-    redis,
-    onError: (err) => { log.warn({ err: err.message }, 'sms: rate-limit store unavailable; letting the message through') }
-  })
-  const webhook = new SmsWebhook({ settings, dispatcher: core.dispatcher, store, limits, outbound, log })
+  const limits = createRateLimits({ perSender: settings.perSenderLimit, global: settings.globalLimit, windowMs: settings.windowMs, state })
+  const webhook = new SmsWebhook({ settings, dispatcher: core.dispatcher, store, limits, outbound, log, state })
 
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, parseForm)
@@ -38,8 +30,6 @@ async function smsChannelPlugin (app: FastifyInstance): Promise<void> {
 
   app.addHook('onClose', async () => {
     await webhook.close()
-    await store.close?.()
-    if (redis !== undefined) await quitRedis(redis)
   })
 }
 

@@ -2,6 +2,9 @@ import type { FastifyRateLimitStore } from '@fastify/rate-limit'
 import LocalStore from '@fastify/rate-limit/store/LocalStore.js'
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js'
 import type { Redis } from 'ioredis'
+import type { MaybePromise } from '../../maybe-async.js'
+import type { StateBudget } from '../../state/budget.js'
+import type { SharedState } from '../../state/shared.js'
 
 /** What one message did to a limit: within it, the first over it (answered with a notice), or further over. */
 export type LimitVerdict =
@@ -14,39 +17,46 @@ const WITHIN: LimitVerdict = Object.freeze({ state: 'within' })
  * A fixed-window message counter on @fastify/rate-limit's own stores: its in-memory LRU, or its Redis script when
  * replicas share a limit. The stores are used directly rather than through `createRateLimit`, whose promise per call
  * (two limits per message) cost about a sixth of the webhook's throughput; with the in-memory store a verdict is
- * synchronous. A store failure lets the message through: a Redis outage must not silence the on-call phone.
+ * synchronous. With Redis, the count runs within the message's state budget; while Redis is down (the breaker is
+ * open, or the call failed) each replica counts on its own in memory: the limit still holds per replica, the shared
+ * count is what is lost.
  */
 export class RateLimiter {
-  readonly #store: FastifyRateLimitStore
-  readonly #onError: (err: Error) => void
+  readonly #local: FastifyRateLimitStore
+  readonly #shared: FastifyRateLimitStore | undefined
+  readonly #state: SharedState | undefined
 
-  constructor (store: FastifyRateLimitStore, readonly max: number, readonly windowMs: number, onError: (err: Error) => void) {
-    this.#store = store
-    this.#onError = onError
+  constructor (local: FastifyRateLimitStore, shared: { store: FastifyRateLimitStore, state: SharedState } | undefined, readonly max: number, readonly windowMs: number) {
+    this.#local = local
+    this.#shared = shared?.store
+    this.#state = shared?.state
   }
 
-  /** Counts one message against `key`; synchronous with the in-memory store. */
-  hit (key: string): LimitVerdict | Promise<LimitVerdict> {
-    let sync: LimitVerdict | undefined
-    let later: ((verdict: LimitVerdict) => void) | undefined
-    this.#store.incr(key, (err, result) => {
-      const verdict = err !== null || result === undefined ? this.#failed(err) : this.#verdict(result.current, result.ttl)
-      if (later !== undefined) later(verdict)
-      else sync = verdict
+  /** Counts one message against `key`; synchronous with the in-memory store (and while Redis is down). */
+  hit (key: string, budget?: StateBudget): MaybePromise<LimitVerdict> {
+    if (this.#shared === undefined || this.#state === undefined) return this.#localHit(key)
+    const shared = this.#shared
+    return this.#state.attempt('rate-limit', budget, async () => await new Promise<LimitVerdict>((resolve, reject) => {
+      shared.incr(key, (err, result) => {
+        if (err !== null || result === undefined) reject(err ?? new Error('the rate-limit store gave no count'))
+        else resolve(this.#verdict(result.current, result.ttl))
+      }, this.windowMs, this.max)
+    }), () => this.#localHit(key))
+  }
+
+  #localHit (key: string): LimitVerdict {
+    let verdict: LimitVerdict = WITHIN
+    // LocalStore answers synchronously and never fails.
+    this.#local.incr(key, (err, result) => {
+      if (err === null && result !== undefined) verdict = this.#verdict(result.current, result.ttl)
     }, this.windowMs, this.max)
-    if (sync !== undefined) return sync
-    return new Promise((resolve) => { later = resolve })
+    return verdict
   }
 
   #verdict (current: number, ttlMs: number): LimitVerdict {
     if (current <= this.max) return WITHIN
     // The first message over the limit is told why; the ones after it in the window get nothing.
     return { state: current === this.max + 1 ? 'over' : 'banned', max: this.max, retryInSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) }
-  }
-
-  #failed (err: Error | null): LimitVerdict {
-    this.#onError(err ?? new Error('the rate-limit store gave no count'))
-    return WITHIN
   }
 }
 
@@ -63,14 +73,16 @@ export function createRateLimits (options: {
   perSender: number
   global: number
   windowMs: number
-  redis: Redis | undefined
-  onError: (err: Error) => void
+  /** The shared Redis connection and its breaker; undefined: memory only. */
+  state: SharedState<Redis> | undefined
 }): RateLimits {
-  const store = (nameSpace: string): FastifyRateLimitStore => options.redis !== undefined
-    ? new RedisStore(false, false, options.redis, nameSpace)
-    : new LocalStore(false, false)
+  const { state } = options
+  const limiter = (nameSpace: string, max: number): RateLimiter => new RateLimiter(
+    new LocalStore(false, false),
+    state === undefined ? undefined : { store: new RedisStore(false, false, state.client, nameSpace), state },
+    max, options.windowMs)
   return {
-    perSender: new RateLimiter(store('operator:sms:rl:sender:'), options.perSender, options.windowMs, options.onError),
-    global: new RateLimiter(store('operator:sms:rl:global:'), options.global, options.windowMs, options.onError)
+    perSender: limiter('operator:sms:rl:sender:', options.perSender),
+    global: limiter('operator:sms:rl:global:', options.global)
   }
 }

@@ -3,6 +3,7 @@ import type { Dispatcher, DispatchResult } from '../../dispatch/dispatcher.js'
 import { isThenable, type MaybePromise } from '../../maybe-async.js'
 import type { Sender } from '../../plugins/contract.js'
 import { RecentResults } from '../../recent.js'
+import type { StateBudget } from '../../state/budget.js'
 import { audit, type AuditOutcome } from './audit.js'
 import { maskNumber } from './numbers.js'
 import type { OutboundSender } from './outbound.js'
@@ -18,7 +19,18 @@ export interface Message {
   readonly text: string
   readonly sender: Sender
   readonly whatsapp: boolean
+  /** performance.now() when the webhook began: the reply deadline counts from here. */
   readonly startedAt: number
+  /** What this message may still spend waiting on Redis; undefined with the memory store. */
+  readonly budget: StateBudget | undefined
+}
+
+/** Told when the answer will follow by SMS: `delivered` settles once it was sent (or could not be). */
+export type OnDeferred = (delivered: Promise<void>) => void
+
+/** What is left of the reply deadline for a message, counting the time already spent on it (limits, state, waits). */
+export function remainingMs (deadlineMs: number, startedAt: number, now = performance.now()): number {
+  return Math.max(0, deadlineMs - (now - startedAt))
 }
 
 async function withDeadline<T> (work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
@@ -49,16 +61,47 @@ export class ReplyRunner {
     this.#deadlineMs = parts.replyDeadlineMs
   }
 
-  run (message: Message): MaybePromise<string> {
-    const answer = this.#dispatcher.answer(message.text, message.sender, this.#closing.signal)
-    if (!isThenable(answer)) return this.#answered(message, answer)
-    return this.#await(message, answer)
+  get deadlineMs (): number {
+    return this.#deadlineMs
   }
 
-  async #await (message: Message, answer: Promise<DispatchResult>): Promise<string> {
+  /** The TwiML answer, within what is left of the reply deadline; a late result follows by SMS (`onDeferred`). */
+  run (message: Message, onDeferred?: OnDeferred): MaybePromise<string> {
+    const answer = this.#dispatcher.answer(message.text, message.sender, this.#closing.signal, message.budget)
+    if (!isThenable(answer)) return this.#answered(message, answer)
+    return this.#await(message, answer, onDeferred)
+  }
+
+  /**
+   * Runs the message and sends its answer by SMS, with no reply deadline: for an answer promised earlier ("working on
+   * it") whose first run was lost with the replica that had it.
+   */
+  async deliver (message: Message): Promise<void> {
+    const delivery = (async () => {
+      const result = await this.#dispatcher.answer(message.text, message.sender, this.#closing.signal, undefined)
+      this.#audit(message, result, true)
+      await this.#outbound.send(message.sender.id, result.reply, { whatsapp: message.whatsapp })
+    })().catch((err: unknown) => { this.#log.error({ err: (err as Error).message }, 'sms: promised answer failed') })
+    this.#track(delivery)
+    await delivery
+  }
+
+  /** Sends an answer recorded by another replica, as plain text, to keep the promise this one made. */
+  async sendRecorded (message: Message, text: string): Promise<void> {
+    const delivery = this.#outbound.send(message.sender.id, text, { whatsapp: message.whatsapp }).then(() => {})
+    this.#track(delivery)
+    await delivery
+  }
+
+  #track (delivery: Promise<void>): void {
+    this.#deferred.add(delivery)
+    void delivery.finally(() => this.#deferred.delete(delivery))
+  }
+
+  async #await (message: Message, answer: Promise<DispatchResult>, onDeferred: OnDeferred | undefined): Promise<string> {
     let result: DispatchResult | typeof TIMED_OUT
     try {
-      result = await withDeadline(answer, this.#deadlineMs)
+      result = await withDeadline(answer, remainingMs(this.#deadlineMs, message.startedAt))
     } catch (err) {
       this.#log.error({ err: (err as Error).message }, 'sms: dispatch failed')
       audit(this.#log, maskNumber(message.sender.id), 'answered', message.startedAt, 0, undefined, 'error')
@@ -71,8 +114,8 @@ export class ReplyRunner {
         await this.#outbound.send(message.sender.id, late.reply, { whatsapp: message.whatsapp })
       },
       (err: unknown) => { this.#log.error({ err: (err as Error).message }, 'sms: slow command failed') })
-    this.#deferred.add(delivery)
-    void delivery.finally(() => this.#deferred.delete(delivery))
+    this.#track(delivery)
+    onDeferred?.(delivery)
     return WORKING_TWIML
   }
 

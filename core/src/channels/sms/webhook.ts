@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } fr
 import type { Dispatcher } from '../../dispatch/dispatcher.js'
 import { isThenable, type MaybePromise } from '../../maybe-async.js'
 import type { IdempotencyStore } from '../../state/idempotency.js'
+import type { SharedState } from '../../state/shared.js'
 import { countSegments } from '../../sms/index.js'
 import { maskedFrom, SmsAdmission, TEXT_TYPE } from './admission.js'
 import { audit, type AuditOutcome } from './audit.js'
@@ -9,7 +10,7 @@ import type { FormFields } from './form.js'
 import { isWhatsApp, maskNumber } from './numbers.js'
 import type { OutboundSender } from './outbound.js'
 import type { LimitVerdict, RateLimits } from './rate-limit.js'
-import { ReplyRunner, type Message } from './reply-runner.js'
+import { ReplyRunner, type Message, type OnDeferred } from './reply-runner.js'
 import { AnswerOnce } from './retries.js'
 import type { SmsSettings } from './settings.js'
 import { EMPTY_TWIML, messageTwiml, TWIML_TYPE } from './twiml.js'
@@ -27,19 +28,16 @@ export interface SmsWebhookParts {
   readonly limits: RateLimits
   readonly outbound: OutboundSender
   readonly log: FastifyBaseLogger
-}
-
-/** An admitted message on its way through the limits to its answer: what the runner needs, and where to answer. */
-interface Admitted extends Message {
-  readonly reply: FastifyReply
-  readonly body: FormFields
+  /** The shared Redis connection and its breaker: each message gets a state budget from it. Undefined: memory. */
+  readonly state?: SharedState | undefined
 }
 
 /**
- * `POST /sms`: admit (signature or loopback, form, sender), rate-limit per sender and globally, answer a retried
- * MessageSid from its first answer, dispatch under the reply deadline, answer TwiML. The route's only handler: no
- * hooks (each costs a turn of Fastify's hook runner), and when the stores are in memory and the command is
- * synchronous (help, more) the message is answered in one tick without a promise or a timer.
+ * `POST /sms`: admit (signature or loopback, form, sender), answer a retried MessageSid from its first answer (before
+ * any limit: a retry never counts), rate-limit per sender and globally, dispatch within what is left of the reply
+ * deadline, answer TwiML. The route's only handler: no hooks (each costs a turn of Fastify's hook runner), and when
+ * the stores are in memory and the command is synchronous (help, more) the message is answered in one tick without a
+ * promise or a timer.
  */
 export class SmsWebhook {
   readonly #s: SmsSettings
@@ -47,15 +45,17 @@ export class SmsWebhook {
   readonly #limits: RateLimits
   readonly #once: AnswerOnce
   readonly #runner: ReplyRunner
+  readonly #state: SharedState | undefined
   readonly #log: FastifyBaseLogger
 
   constructor (parts: SmsWebhookParts) {
     this.#s = parts.settings
     this.#admission = new SmsAdmission(parts.settings)
     this.#limits = parts.limits
+    this.#state = parts.state
     this.#log = parts.log
     this.#runner = new ReplyRunner({ dispatcher: parts.dispatcher, outbound: parts.outbound, log: parts.log, replyDeadlineMs: parts.settings.replyDeadlineMs })
-    this.#once = new AnswerOnce({ store: parts.store, log: parts.log, answerTtlMs: parts.settings.idempotencyTtlMs, replyDeadlineMs: parts.settings.replyDeadlineMs })
+    this.#once = new AnswerOnce({ store: parts.store, runner: this.#runner, log: parts.log, answerTtlMs: parts.settings.idempotencyTtlMs })
   }
 
   readonly handler = (request: FastifyRequest, reply: FastifyReply): MaybePromise<void> => {
@@ -68,45 +68,47 @@ export class SmsWebhook {
       return
     }
     const body = request.body as FormFields
-    const message: Admitted = {
-      text: body.Body as string, sender: admission.sender, whatsapp: isWhatsApp(body.From as string), startedAt, reply, body
+    const message: Message = {
+      text: body.Body as string, sender: admission.sender, whatsapp: isWhatsApp(body.From as string), startedAt, budget: this.#state?.budget()
     }
-    const mine = this.#limits.perSender.hit(admission.sender.id)
-    if (isThenable(mine)) return mine.then((verdict) => this.#afterSenderLimit(message, verdict))
-    return this.#afterSenderLimit(message, mine)
+    const twiml = this.#answer(message, body)
+    if (isThenable(twiml)) return twiml.then((t) => { sendTwiml(reply, t) })
+    sendTwiml(reply, twiml)
+  }
+
+  /** A retried MessageSid is answered from its record before any limit is counted: a retry never spends the limit. */
+  #answer (message: Message, body: FormFields): MaybePromise<string> {
+    const sid = typeof body.MessageSid === 'string' && body.MessageSid !== '' ? body.MessageSid : typeof body.SmsSid === 'string' && body.SmsSid !== '' ? body.SmsSid : undefined
+    if (sid === undefined) return this.#limited(message, undefined)
+    return this.#once.answer(sid, message, (onDeferred) => this.#limited(message, onDeferred),
+      () => { audit(this.#log, maskNumber(message.sender.id), 'duplicate', message.startedAt, 0) })
+  }
+
+  #limited (message: Message, onDeferred: OnDeferred | undefined): MaybePromise<string> {
+    const mine = this.#limits.perSender.hit(message.sender.id, message.budget)
+    if (isThenable(mine)) return mine.then((verdict) => this.#afterSenderLimit(message, verdict, onDeferred))
+    return this.#afterSenderLimit(message, mine, onDeferred)
   }
 
   /** The first message over a sender's limit learns why it goes unanswered; the rest of the window gets nothing. */
-  #afterSenderLimit (message: Admitted, verdict: LimitVerdict): MaybePromise<void> {
+  #afterSenderLimit (message: Message, verdict: LimitVerdict, onDeferred: OnDeferred | undefined): MaybePromise<string> {
     if (verdict.state !== 'within') {
       const notice = verdict.state === 'over' ? `Too many messages: ${verdict.max} per ${this.#s.windowText}. Try again in ${verdict.retryInSeconds}s.` : ''
       audit(this.#log, maskNumber(message.sender.id), 'rate-limited', message.startedAt, notice === '' ? 0 : countSegments(notice).segments, undefined, 'sender')
-      sendTwiml(message.reply, messageTwiml(notice))
-      return
+      return messageTwiml(notice)
     }
-    const all = this.#limits.global.hit('all')
-    if (isThenable(all)) return all.then((v) => this.#afterGlobalLimit(message, v))
-    return this.#afterGlobalLimit(message, all)
+    const all = this.#limits.global.hit('all', message.budget)
+    if (isThenable(all)) return all.then((v) => this.#afterGlobalLimit(message, v, onDeferred))
+    return this.#afterGlobalLimit(message, all, onDeferred)
   }
 
-  #afterGlobalLimit (message: Admitted, verdict: LimitVerdict): MaybePromise<void> {
+  #afterGlobalLimit (message: Message, verdict: LimitVerdict, onDeferred: OnDeferred | undefined): MaybePromise<string> {
     if (verdict.state !== 'within') {
       if (verdict.state === 'over') this.#log.warn({ max: verdict.max, window: this.#s.windowText }, 'sms: global rate limit reached; answering nothing until the window ends')
       audit(this.#log, maskNumber(message.sender.id), 'rate-limited', message.startedAt, 0, undefined, 'global')
-      sendTwiml(message.reply, EMPTY_TWIML)
-      return
+      return EMPTY_TWIML
     }
-    const twiml = this.#answer(message)
-    if (isThenable(twiml)) return twiml.then((t) => { sendTwiml(message.reply, t) })
-    sendTwiml(message.reply, twiml)
-  }
-
-  #answer (message: Admitted): MaybePromise<string> {
-    const { body } = message
-    const run = (): MaybePromise<string> => this.#runner.run(message)
-    const sid = typeof body.MessageSid === 'string' && body.MessageSid !== '' ? body.MessageSid : typeof body.SmsSid === 'string' && body.SmsSid !== '' ? body.SmsSid : undefined
-    if (sid === undefined) return run()
-    return this.#once.answer(sid, run, () => { audit(this.#log, maskNumber(message.sender.id), 'duplicate', message.startedAt, 0) })
+    return this.#runner.run(message, onDeferred)
   }
 
   /** Turns what Fastify or the form parser threw into a 4xx with one line saying why; never a stack trace. */
@@ -123,6 +125,7 @@ export class SmsWebhook {
 
   /** Results still on their way out are sent before the daemon stops; then running commands are told to stop. */
   async close (): Promise<void> {
+    await this.#once.close()
     await this.#runner.close()
   }
 }
