@@ -12,7 +12,12 @@ export interface PackageManifest {
   readonly main?: string
   readonly exports?: unknown
   readonly keywords?: readonly string[]
-  readonly operator?: { readonly pluginId?: string; readonly api?: number }
+  readonly operator?: {
+    readonly pluginId?: string
+    readonly api?: number
+    /** The command words (names and aliases) the plugin registers, so they can answer what to set while it is off. */
+    readonly commands?: readonly unknown[]
+  }
 }
 
 export interface LoadedModule {
@@ -106,6 +111,21 @@ function locate (specifier: string, baseDirs: readonly string[]): { location: st
   if (dir === undefined) throw new ERR_PLUGIN_NOT_FOUND(specifier, notFoundReason(specifier, baseDirs))
   const manifest = readManifest(dir)
   return { location: dir, entry: join(dir, entryOf(manifest)), manifest }
+}
+
+/**
+ * The command words a plugin package declares in its manifest, read without importing it; none when it is not
+ * installed, is a plain module file, or declares nothing.
+ */
+export function declaredCommands (specifier: string, baseDirs: readonly string[]): string[] {
+  let manifest: PackageManifest | undefined
+  try {
+    manifest = locate(specifier, baseDirs).manifest
+  } catch {
+    return []
+  }
+  const commands = manifest?.operator?.commands
+  return Array.isArray(commands) ? commands.filter((c): c is string => typeof c === 'string') : []
 }
 
 /** Finds, checks and imports one plugin package (or module path). Importing has no side effects by contract. */
