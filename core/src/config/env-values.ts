@@ -18,7 +18,8 @@ export function shownValue (value: unknown, secret: boolean): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)
   if (secret) return `<redacted, ${[...text].length} characters>`
   const clean = text.replace(/:[^:@/\s]*@/g, ':<redacted>@')
-  return `'${[...clean].length > MAX_SHOWN ? `${[...clean].slice(0, MAX_SHOWN).join('')}...` : clean}'`
+  const cut = [...clean].length > MAX_SHOWN ? `${[...clean].slice(0, MAX_SHOWN).join('')}...` : clean
+  return typeof value === 'string' ? `'${cut}'` : cut
 }
 
 /** `PROMETHEUS_URL must be an http(s) URL, got 'garbage'`, plus where the variable went when that helps. */

@@ -48,9 +48,9 @@ export async function loadPlugins (app: FastifyInstance, core: OperatorCore, fil
     if (!planned.enabled) {
       // Not loaded, but its commands answer what would turn it on (read from its manifest, never imported).
       if (planned.off !== undefined) {
-        for (const word of declaredCommands(planned.specifier, [file.baseDir, ...baseDirs])) {
-          core.registry.unavailable.add(word, { plugin: planned.label, reason: planned.off })
-        }
+        const declared = declaredCommands(planned.specifier, [file.baseDir, ...baseDirs])
+        const plugin = planned.firstParty ? planned.label : declared.pluginId ?? planned.label
+        for (const word of declared.commands) core.registry.unavailable.add(word, { plugin, reason: planned.off })
       }
       continue
     }

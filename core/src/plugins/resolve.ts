@@ -114,18 +114,22 @@ function locate (specifier: string, baseDirs: readonly string[]): { location: st
 }
 
 /**
- * The command words a plugin package declares in its manifest, read without importing it; none when it is not
- * installed, is a plain module file, or declares nothing.
+ * The command words a plugin package declares in its manifest, and its plugin id, read without importing it; no
+ * commands when it is not installed, is a plain module file, or declares none.
  */
-export function declaredCommands (specifier: string, baseDirs: readonly string[]): string[] {
+export function declaredCommands (specifier: string, baseDirs: readonly string[]): { commands: string[], pluginId?: string } {
   let manifest: PackageManifest | undefined
   try {
     manifest = locate(specifier, baseDirs).manifest
   } catch {
-    return []
+    return { commands: [] }
   }
   const commands = manifest?.operator?.commands
-  return Array.isArray(commands) ? commands.filter((c): c is string => typeof c === 'string') : []
+  const pluginId = manifest?.operator?.pluginId
+  return {
+    commands: Array.isArray(commands) ? commands.filter((c): c is string => typeof c === 'string') : [],
+    ...(typeof pluginId === 'string' ? { pluginId } : {})
+  }
 }
 
 /** Finds, checks and imports one plugin package (or module path). Importing has no side effects by contract. */
