@@ -66,17 +66,17 @@ function readManifest (dir: string): PackageManifest {
 }
 
 /**
- * Why a name resolved to nothing, and what to do. A name close to a known plugin is a typo: say which one was meant,
- * never "npm install" the typo (a published package of that name would be someone else's). Only a name close to
- * nothing may be a plugin not yet installed.
+ * Why a name resolved to nothing, and what to do. A name close to a known plugin is a typo: say which one was meant.
+ * The name as typed is never put in an `npm install` line: even a name close to nothing we know may be a typo of a
+ * published plugin, and a package under the misspelt name would be someone else's (typosquatting).
  */
 function notFoundReason (specifier: string, baseDirs: readonly string[]): string {
   const firstParty = FIRST_PARTY.map((p) => p.short).join(', ')
   const meant = closestPluginName(specifier, baseDirs)
   if (meant !== undefined) return `no plugin or installed package has that name; did you mean '${meant}'?`
   if (specifier.startsWith('@operator/')) return `there is no first-party plugin of that name (first-party plugins: ${firstParty})`
-  return `no installed package has that name. If it is a third-party Operator plugin, install it with npm install ${specifier}; ` +
-    `otherwise fix the name in the config file (first-party plugins: ${firstParty})`
+  return 'no installed package has that name. Check its spelling in the config file; a third-party plugin must be ' +
+    `installed first, by the name its own documentation gives (first-party plugins: ${firstParty})`
 }
 
 /**
