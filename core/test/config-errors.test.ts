@@ -85,9 +85,11 @@ t.test('secret values never appear: redacted by the variable\'s name, the schema
   t.equal(marked.stderr, "operator: SHOP_SIGNING must match the pattern ^[0-9a-f]{8}$, got <redacted, 10 characters> (plugin 'shop', config key signing) [OPR_ERR_CONFIG_ENV_VALUE]\n")
   const url = await operator(['config', 'check'], dir, { SHOP_URL: 'ftp://admin:hunter2@shop.internal' })
   t.equal(url.stderr, "operator: SHOP_URL must be an http(s) URL, got 'ftp://admin:<redacted>@shop.internal' (plugin 'shop', config key url) [OPR_ERR_CONFIG_ENV_VALUE]\n")
-  for (const r of [token, marked, url]) {
+  const colons = await operator(['config', 'check'], appDir(t), { DB_URL: 'postgres//ops:pa:ss@db/app' })
+  t.equal(colons.stderr, "operator: DB_URL must be a postgres:// URL, got 'postgres//ops:<redacted>@db/app' (plugin 'db', config key url) [OPR_ERR_CONFIG_ENV_VALUE]\n")
+  for (const r of [token, marked, url, colons]) {
     t.equal(r.code, 1)
-    t.notMatch(r.stderr, /live-token-123|zz-not-hex|hunter2/)
+    t.notMatch(r.stderr, /live-token-123|zz-not-hex|hunter2|pa:ss/)
   }
 })
 

@@ -17,7 +17,7 @@ export function isSecretVariable (name: string, markedSecret = false): boolean {
 export function shownValue (value: unknown, secret: boolean): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)
   if (secret) return `<redacted, ${[...text].length} characters>`
-  const clean = text.replace(/:[^:@/\s]*@/g, ':<redacted>@')
+  const clean = text.replace(/:[^@/\s]*@/g, ':<redacted>@')
   const cut = [...clean].length > MAX_SHOWN ? `${[...clean].slice(0, MAX_SHOWN).join('')}...` : clean
   return typeof value === 'string' ? `'${cut}'` : cut
 }
