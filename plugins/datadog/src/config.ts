@@ -69,13 +69,11 @@ export function resolveSettings (config: DatadogConfig): Settings {
   }
   let baseUrl = apiBaseForSite(site)!
   if (config.url !== undefined) {
+    // The schema has checked the scheme; what is left is a URL that does not parse (`http://[`).
     let parsed: URL
     try {
       parsed = new URL(config.url)
     } catch {
-      throw new Error('url (DATADOG_URL) must be an http(s) URL such as https://api.datadoghq.com')
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new Error('url (DATADOG_URL) must be an http(s) URL such as https://api.datadoghq.com')
     }
     baseUrl = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`
