@@ -87,7 +87,7 @@ t.test('each first-party manifest lists exactly the command words its plugin reg
   const app = await buildApp({ env, config: { plugins: [] } })
   await app.ready()
   t.teardown(() => app.close())
-  const packages: Record<string, string> = { prometheus: 'prometheus', datadog: 'datadog', logs: 'logs', db: 'database', gateway: 'gateway' }
+  const packages: Record<string, string> = { builtin: 'commands-builtin', prometheus: 'prometheus', datadog: 'datadog', logs: 'logs', db: 'database', gateway: 'gateway' }
   for (const [plugin, dir] of Object.entries(packages)) {
     const manifest = JSON.parse(readFileSync(fileURLToPath(new URL(`../../plugins/${dir}/package.json`, import.meta.url)), 'utf8')) as { operator: { commands: string[] } }
     const registered = app.operator.registry.commands.list()
