@@ -1,9 +1,14 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import fastifyEnv from '@fastify/env'
+import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { parseEnv } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { envSchema, type OperatorEnv } from './config/env-schema.js'
+import { envSchemaError } from './config/env-values.js'
+import { checkEnvRules } from './config/rules.js'
+import { ERR_CONFIG_FILE } from './errors.js'
 import { loadConfigFile, parseConfig, type OperatorConfigFile } from './config/file.js'
 import { Registry } from './registry/registry.js'
 import { PoolSet } from './http/pools.js'
@@ -41,6 +46,18 @@ function readConfig (env: OperatorEnv, rawEnv: Readonly<Record<string, string | 
   return loadConfigFile(env.OPERATOR_CONFIG, cwd, explicit)
 }
 
+/** The variables in `cwd/.env`, if there is one; the process's own environment wins over them. */
+function readDotEnv (cwd: string): Record<string, string | undefined> {
+  const path = join(cwd, '.env')
+  try {
+    return parseEnv(readFileSync(path, 'utf8'))
+  } catch (err) {
+    const code = (err as { code?: string }).code
+    if (code === 'ENOENT') return {}
+    throw new ERR_CONFIG_FILE(path, String(code ?? err))
+  }
+}
+
 /** Builds the daemon's Fastify instance with every configured plugin; nothing listens here. */
 export async function buildApp (options: BuildOptions = {}): Promise<FastifyInstance> {
   const cwd = options.cwd ?? process.cwd()
@@ -54,15 +71,18 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     forceCloseConnections: 'idle'
   })
 
-  await app.register(fastifyEnv, {
-    schema: envSchema,
-    data: options.env ?? process.env,
-    dotenv: options.env === undefined ? { path: join(cwd, '.env') } : false
-  })
-  const rawEnv: Readonly<Record<string, string | undefined>> = options.env ?? process.env
+  // `.env` is read here rather than by @fastify/env so that plugins' variables in it reach plugin config too, and
+  // an invalid value can be shown with its variable.
+  const rawEnv: Readonly<Record<string, string | undefined>> = options.env ?? { ...readDotEnv(cwd), ...process.env }
+  try {
+    await app.register(fastifyEnv, { schema: envSchema, data: rawEnv, dotenv: false })
+  } catch (err) {
+    throw envSchemaError(err, rawEnv)
+  }
 
   await app.register(fp(async (instance) => {
     const env = instance.config
+    for (const warning of checkEnvRules(env)) instance.log.warn(warning)
     const configFile = readConfig(env, rawEnv, cwd, options.config)
     const registry = new Registry()
     const pools = new PoolSet()

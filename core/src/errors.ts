@@ -11,10 +11,15 @@ export const ERR_CONFIG_INVALID = createError<'OPR_ERR_CONFIG_INVALID', Args2>(
   'OPR_ERR_CONFIG_INVALID', 'Invalid configuration in %s: %s', 500)
 export const ERR_CONFIG_FILE = createError<'OPR_ERR_CONFIG_FILE', Args2>(
   'OPR_ERR_CONFIG_FILE', 'Cannot read config file %s: %s', 500)
-export const ERR_CONFIG_ENV_REF = createError<'OPR_ERR_CONFIG_ENV_REF', Args2>(
-  'OPR_ERR_CONFIG_ENV_REF', 'Config key %s references ${%s}, which is not set in the environment', 500)
+export const ERR_CONFIG_ENV_REF = createError<'OPR_ERR_CONFIG_ENV_REF', Args3>(
+  'OPR_ERR_CONFIG_ENV_REF', '%s uses ${%s}, which is not set: %s', 500)
+/** A value from an environment variable that fails its rule: the variable first, the value shown (or redacted). */
+export const ERR_CONFIG_ENV_VALUE = createError<'OPR_ERR_CONFIG_ENV_VALUE', Args1>(
+  'OPR_ERR_CONFIG_ENV_VALUE', '%s', 500)
 export const ERR_PLUGIN_NOT_FOUND = createError<'OPR_ERR_PLUGIN_NOT_FOUND', Args2>(
   'OPR_ERR_PLUGIN_NOT_FOUND', "Plugin '%s' cannot be resolved: %s", 500)
+export const ERR_PLUGIN_IMPORT = createError<'OPR_ERR_PLUGIN_IMPORT', Args2>(
+  'OPR_ERR_PLUGIN_IMPORT', "Plugin '%s' cannot be loaded: %s", 500)
 export const ERR_PLUGIN_INVALID = createError<'OPR_ERR_PLUGIN_INVALID', Args2>(
   'OPR_ERR_PLUGIN_INVALID', "Plugin '%s' is not an Operator plugin: %s", 500)
 export const ERR_PLUGIN_API_VERSION = createError<'OPR_ERR_PLUGIN_API_VERSION', Args3>(

@@ -34,6 +34,7 @@ export function createHostView (version: string, registry: Registry, health: Hea
       const entry = registry.commands.resolve(word)
       return entry === undefined ? undefined : info(entry)
     },
+    unavailable: (word) => registry.unavailable.explain(word),
     systems: () => registry.systems.systems(),
     health: async (systems, signal) => await health.health(systems, signal),
     status: async (signal) => await health.status(signal),

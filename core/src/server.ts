@@ -14,16 +14,6 @@ export function listenAddress (env: { HOST: string; PORT: number; TWILIO_AUTH_TO
   return { host, port: env.PORT }
 }
 
-/** Refuses settings that are unsafe in production; returns the reason, or undefined when all is well. */
-export function productionProblem (env: { NODE_ENV: string; TWILIO_AUTH_TOKEN: string; AUTHORIZED_NUMBERS: string }): string | undefined {
-  if (env.NODE_ENV !== 'production') return undefined
-  const missing = [
-    env.TWILIO_AUTH_TOKEN === '' ? 'TWILIO_AUTH_TOKEN' : undefined,
-    env.AUTHORIZED_NUMBERS === '' ? 'AUTHORIZED_NUMBERS' : undefined
-  ].filter((v) => v !== undefined)
-  return missing.length === 0 ? undefined : `NODE_ENV=production needs ${missing.join(' and ')}`
-}
-
 /**
  * Stops on SIGTERM/SIGINT: stop accepting, let in-flight requests finish within the grace period, then exit 0
  * (or 1 if the grace period ran out).

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { pino } from 'pino'
 import { buildApp } from '../app.js'
 import { loggerOptions } from '../logging.js'
 
@@ -16,18 +17,36 @@ export function startupMessage (err: unknown): string {
 export interface BootOptions {
   /** Log level for the CLI's one-shot commands (the daemon uses LOG_LEVEL). */
   readonly quiet?: boolean
+  /** With `quiet`: each warning logged while building (NODE_ENV, signature checks off...) as one line. */
+  readonly onWarning?: (message: string) => void
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+/** A logger that hands each warning's message to `onWarning` and drops everything below. */
+function warningLogger (onWarning: (message: string) => void): ReturnType<typeof pino> {
+  return pino({ level: 'warn', base: undefined, timestamp: false }, {
+    write (line: string) {
+      const { msg } = JSON.parse(line) as { msg?: unknown }
+      if (typeof msg === 'string') onWarning(msg)
+    }
+  })
 }
 
 /** Builds and readies the app from this process's environment and working directory. */
 export async function boot (options: BootOptions = {}): Promise<FastifyInstance> {
   // The logger exists before the validated env does, so its settings are read raw here, at the edge.
+  // An unknown LOG_LEVEL would make pino throw before the environment is validated; validation names it instead.
+  const level = LEVELS.includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL : undefined
   const logger = loggerOptions({
-    level: options.quiet === true ? 'error' : process.env.LOG_LEVEL,
+    level: options.quiet === true ? 'error' : level,
     format: options.quiet === true ? 'json' : process.env.LOG_FORMAT,
     nodeEnv: process.env.NODE_ENV,
     isTTY: process.stdout.isTTY
   })
-  const app = await buildApp(options.quiet === true ? { logger: false } : { logger })
+  const app = await buildApp(options.quiet !== true
+    ? { logger }
+    : options.onWarning !== undefined ? { loggerInstance: warningLogger(options.onWarning) } : { logger: false })
   await app.ready()
   return app
 }

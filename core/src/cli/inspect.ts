@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
-import { bootOrExit } from './boot.js'
+import { bootOrExit, type BootOptions } from './boot.js'
 
-async function withApp (fn: (app: FastifyInstance) => string): Promise<number> {
-  const app = await bootOrExit({ quiet: true })
+async function withApp (fn: (app: FastifyInstance) => string, options: BootOptions = { quiet: true }): Promise<number> {
+  const app = await bootOrExit(options)
   if (typeof app === 'number') return app
   try {
     process.stdout.write(`${fn(app)}\n`)
@@ -32,12 +32,13 @@ export async function pluginsCommand (): Promise<number> {
   })
 }
 
-/** `operator config check`: everything start-up validates, then exit. */
+/** `operator config check`: everything start-up validates (and warns about), then exit. */
 export async function configCheckCommand (): Promise<number> {
+  const onWarning = (message: string): void => { process.stderr.write(`operator: warning: ${message}\n`) }
   return await withApp((app) => {
     const { plugins, configFile } = app.operator
     const enabled = plugins.filter((p) => p.enabled).map((p) => p.name ?? p.specifier)
     const source = configFile.path ?? 'no config file (defaults)'
     return `Config OK (${source}): ${enabled.length} plugin(s) enabled: ${enabled.join(', ')}`
-  })
+  }, { quiet: true, onWarning })
 }

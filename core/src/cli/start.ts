@@ -1,17 +1,12 @@
 import { bootOrExit, startupMessage, EXIT_CONFIG } from './boot.js'
-import { handleSignals, listenAddress, productionProblem } from '../server.js'
+import { handleSignals, listenAddress } from '../server.js'
 
 /** `operator start`: validate everything, listen, and stop gracefully on SIGTERM/SIGINT. */
 export async function startCommand (): Promise<number> {
   const app = await bootOrExit()
   if (typeof app === 'number') return app
+  // Every rule on the configuration ran while the app was built, exactly as for `operator config check`.
   const env = app.operator.env
-  const problem = productionProblem(env)
-  if (problem !== undefined) {
-    process.stderr.write(`operator: refusing to start: ${problem} [OPR_ERR_CONFIG_INVALID]\n`)
-    await app.close()
-    return EXIT_CONFIG
-  }
   const { host, port } = listenAddress(env)
   try {
     await app.listen({ host, port })

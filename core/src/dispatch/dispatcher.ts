@@ -79,7 +79,9 @@ export class Dispatcher {
 
     const entry = this.#registry.commands.resolve(parsed.word)
     if (entry === undefined) {
-      const suggestion = this.#registry.commands.suggest(parsed.word)
+      const needs = this.#registry.unavailable.explain(parsed.word)
+      if (needs !== undefined) return this.#finish(sender, needs, 'unknown', undefined, undefined, 'OPR_ERR_COMMAND_NOT_CONFIGURED')
+      const suggestion = this.#registry.commands.suggest(parsed.word, this.#registry.unavailable.words())
       const shown = parsed.word.length > 20 ? `${parsed.word.slice(0, 20)}...` : parsed.word
       const reply = suggestion === undefined
         ? `Unknown command '${shown}'. ${HELP_HINT}`

@@ -161,6 +161,11 @@ export interface HostView {
   commands(): readonly CommandInfo[]
   /** By name or alias, case-insensitive. */
   command(word: string): CommandInfo | undefined
+  /**
+   * For a command of a plugin that is known but not loaded (not configured, or disabled in the config file): one
+   * line saying what to set, e.g. `metrics needs a metrics source: set PROMETHEUS_URL or DATADOG_API_KEY`.
+   */
+  unavailable(word: string): string | undefined
   /** Every system with a health check or status line, in registration order. */
   systems(): readonly string[]
   /** Runs the named systems' health checks (all when undefined) at once, each under its own deadline. */

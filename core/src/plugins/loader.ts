@@ -6,7 +6,7 @@ import type { OperatorCore } from '../core.js'
 import { ERR_PLUGIN_DUPLICATE, ERR_PLUGIN_REGISTER } from '../errors.js'
 import { oneLine } from '../dispatch/one-line.js'
 import { planPlugins, type PlannedPlugin } from './plan.js'
-import { loadPluginModule } from './resolve.js'
+import { declaredCommands, loadPluginModule } from './resolve.js'
 import { buildPluginConfig } from './plugin-config.js'
 import { orderByDependencies } from './order.js'
 import { createPluginContext } from './context.js'
@@ -45,14 +45,22 @@ export async function loadPlugins (app: FastifyInstance, core: OperatorCore, fil
   const plan = planPlugins(file, env)
   const loaded: Loaded[] = []
   for (const planned of plan) {
-    if (!planned.enabled) continue
+    if (!planned.enabled) {
+      // Not loaded, but its commands answer what would turn it on (read from its manifest, never imported).
+      if (planned.off !== undefined) {
+        const declared = declaredCommands(planned.specifier, [file.baseDir, ...baseDirs])
+        const plugin = planned.firstParty ? planned.label : declared.pluginId ?? planned.label
+        for (const word of declared.commands) core.registry.unavailable.add(word, { plugin, reason: planned.off })
+      }
+      continue
+    }
     const mod = await loadPluginModule(planned.specifier, [file.baseDir, ...baseDirs])
     const config = buildPluginConfig(mod.plugin, planned.fileConfig, env)
     loaded.push({ planned, plugin: mod.plugin, packageName: mod.manifest?.name ?? planned.specifier, version: mod.manifest?.version ?? mod.plugin.version, config })
   }
   const inlinePlans: PlannedPlugin[] = []
   for (const { plugin, config } of inline) {
-    const planned: PlannedPlugin = { specifier: plugin.name, enabled: true, reason: 'given inline', fileConfig: config ?? {}, firstParty: false }
+    const planned: PlannedPlugin = { specifier: plugin.name, enabled: true, reason: 'given inline', fileConfig: config ?? {}, firstParty: false, label: plugin.name }
     inlinePlans.push(planned)
     loaded.push({ planned, plugin, packageName: plugin.name, version: plugin.version, config: buildPluginConfig(plugin, config ?? {}, env) })
   }

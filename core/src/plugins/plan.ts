@@ -1,4 +1,6 @@
+import { basename } from 'node:path'
 import type { OperatorConfigFile } from '../config/file.js'
+import type { OffReason } from '../registry/unavailable.js'
 import { FIRST_PARTY, firstPartyByName } from '../config/first-party.js'
 
 /** One plugin the daemon knows of, whether it will load, and why, for start-up and `operator plugins`. */
@@ -9,6 +11,10 @@ export interface PlannedPlugin {
   readonly reason: string
   readonly fileConfig: Readonly<Record<string, unknown>>
   readonly firstParty: boolean
+  /** The name people write in the config file: a first-party plugin's short name, else the specifier. */
+  readonly label: string
+  /** Why a plugin that is not enabled is off: what `metrics` answers when its plugins are. */
+  readonly off?: OffReason
 }
 
 function isSet (env: Readonly<Record<string, string | undefined>>, name: string): boolean {
@@ -22,6 +28,7 @@ function isSet (env: Readonly<Record<string, string | undefined>>, name: string)
  */
 export function planPlugins (file: OperatorConfigFile, env: Readonly<Record<string, string | undefined>>): PlannedPlugin[] {
   const where = file.path === undefined ? 'the config' : 'the config file'
+  const offWhere = file.path === undefined ? 'the config' : basename(file.path)
   const named = new Map<string, PlannedPlugin>()
   for (const entry of file.plugins) {
     const fp = firstPartyByName(entry.package)
@@ -31,7 +38,9 @@ export function planPlugins (file: OperatorConfigFile, env: Readonly<Record<stri
       enabled: entry.enabled,
       reason: entry.enabled ? `named in ${where}` : `disabled in ${where}`,
       fileConfig: entry.config,
-      firstParty: fp !== undefined
+      firstParty: fp !== undefined,
+      label: fp?.short ?? entry.package,
+      ...(entry.enabled ? {} : { off: { kind: 'disabled', where: offWhere } as const })
     })
   }
   const defaults: PlannedPlugin[] = []
@@ -41,11 +50,19 @@ export function planPlugins (file: OperatorConfigFile, env: Readonly<Record<stri
     if (named.has(fp.packageName)) continue
     const trigger = fp.triggers.find((t) => isSet(env, t))
     if (fp.byDefault) {
-      defaults.push({ specifier: fp.packageName, enabled: true, reason: 'built in, enabled by default', fileConfig: {}, firstParty: true })
+      defaults.push({ specifier: fp.packageName, enabled: true, reason: 'built in, enabled by default', fileConfig: {}, firstParty: true, label: fp.short })
     } else if (trigger !== undefined) {
-      triggered.push({ specifier: fp.packageName, enabled: true, reason: `enabled because ${trigger} is set`, fileConfig: {}, firstParty: true })
+      triggered.push({ specifier: fp.packageName, enabled: true, reason: `enabled because ${trigger} is set`, fileConfig: {}, firstParty: true, label: fp.short })
     } else {
-      off.push({ specifier: fp.packageName, enabled: false, reason: `not configured (set ${fp.triggers.join(' or ')})`, fileConfig: {}, firstParty: true })
+      off.push({
+        specifier: fp.packageName,
+        enabled: false,
+        reason: `not configured (set ${fp.triggers.join(' or ')})`,
+        fileConfig: {},
+        firstParty: true,
+        label: fp.short,
+        off: { kind: 'not-configured', set: fp.triggers }
+      })
     }
   }
   // Built-ins first so `help` lists them first; then the file's order, which also decides default primaries.

@@ -2,6 +2,7 @@ import type { OperatorPlugin } from './contract.js'
 import { ERR_PLUGIN_CONFIG } from '../errors.js'
 import { createAjv, errorExpectation, errorKey } from '../config/ajv.js'
 import { resolveEnvRefs } from '../config/env-refs.js'
+import { envValueError, isSecretVariable, shownValue } from '../config/env-values.js'
 
 const ajv = createAjv()
 
@@ -31,30 +32,59 @@ function deepMerge (base: Record<string, unknown>, over: Record<string, unknown>
 /**
  * A plugin's effective config: its documented environment variables mapped onto keys, overlaid by the config file
  * (after `${VAR}` references are resolved), then validated against the plugin's schema with defaults filled in.
+ * A bad value that came from a variable is reported by the variable's name and value (secrets redacted).
  */
 export function buildPluginConfig (plugin: OperatorPlugin, fileConfig: Readonly<Record<string, unknown>>,
   env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
   const fromEnv: Record<string, unknown> = {}
+  /** Config key → the variable that supplied it. */
+  const variables = new Map<string, string>()
   for (const [variable, key] of Object.entries(plugin.env ?? {})) {
     const value = env[variable]
-    if (value !== undefined && value !== '') setPath(fromEnv, key, value)
+    if (value !== undefined && value !== '') {
+      setPath(fromEnv, key, value)
+      variables.set(key, variable)
+    }
   }
-  let fromFile: Record<string, unknown>
-  try {
-    fromFile = resolveEnvRefs(fileConfig, env) as Record<string, unknown>
-  } catch (err) {
-    throw new ERR_PLUGIN_CONFIG(plugin.name, 'config', (err as Error).message)
-  }
+  const resolved = resolveEnvRefs(fileConfig, env, `Plugin '${plugin.name}'`)
+  const fromFile = (resolved.value ?? {}) as Record<string, unknown>
+  // The file wins: a key it sets came from the file (or from the variable it references), not from the env table.
+  for (const key of [...variables.keys()]) if (hasPath(fromFile, key)) variables.delete(key)
+  for (const [key, variable] of resolved.sources) variables.set(key, variable)
+
   const config = deepMerge(fromEnv, fromFile)
   if (plugin.configSchema !== undefined) {
     const validate = ajv.compile(plugin.configSchema)
     if (!validate(config)) {
       const error = validate.errors![0]!
       const key = errorKey(error)
-      const variable = Object.entries(plugin.env ?? {}).find(([, k]) => k === key)?.[0]
-      const hint = error.keyword === 'required' && variable !== undefined ? ` (set ${variable})` : ''
-      throw new ERR_PLUGIN_CONFIG(plugin.name, key === '' ? 'config' : key, `${errorExpectation(error)}${hint}`)
+      const expectation = errorExpectation(error)
+      const variable = variables.get(key)
+      const markedSecret = (error.parentSchema as { secret?: unknown } | undefined)?.secret === true
+      if (variable !== undefined && error.keyword !== 'required' && error.keyword !== 'additionalProperties') {
+        throw envValueError(variable, expectation, env[variable], isSecretVariable(variable, markedSecret),
+          ` (plugin '${plugin.name}', config key ${key})`)
+      }
+      const documented = Object.entries(plugin.env ?? {}).find(([, k]) => k === key)?.[0]
+      const hint = error.keyword === 'required' && documented !== undefined ? ` (set ${documented})` : ''
+      const got = key !== '' && isScalar(error.data) && error.keyword !== 'required' && error.keyword !== 'additionalProperties'
+        ? `, got ${shownValue(error.data, isSecretVariable(key, markedSecret))}`
+        : ''
+      throw new ERR_PLUGIN_CONFIG(plugin.name, key === '' ? 'config' : key, `${expectation}${got}${hint}`)
     }
   }
   return config
+}
+
+function isScalar (v: unknown): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+}
+
+function hasPath (target: Record<string, unknown>, dotted: string): boolean {
+  let node: unknown = target
+  for (const part of dotted.split('.')) {
+    if (!isPlainObject(node) || !(part in node)) return false
+    node = node[part]
+  }
+  return true
 }

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { ERR_PLUGIN_INVALID, ERR_PLUGIN_NOT_FOUND, ERR_PLUGIN_API_VERSION } from '../errors.js'
+import { ERR_PLUGIN_INVALID, ERR_PLUGIN_NOT_FOUND, ERR_PLUGIN_API_VERSION, ERR_PLUGIN_IMPORT } from '../errors.js'
+import { FIRST_PARTY } from '../config/first-party.js'
+import { closestPluginName } from './known-names.js'
 import { isOperatorPlugin, pluginApiVersion, PLUGIN_API_VERSION, type OperatorPlugin } from './contract.js'
 
 export interface PackageManifest {
@@ -10,7 +12,12 @@ export interface PackageManifest {
   readonly main?: string
   readonly exports?: unknown
   readonly keywords?: readonly string[]
-  readonly operator?: { readonly pluginId?: string; readonly api?: number }
+  readonly operator?: {
+    readonly pluginId?: string
+    readonly api?: number
+    /** The command words (names and aliases) the plugin registers, so they can answer what to set while it is off. */
+    readonly commands?: readonly unknown[]
+  }
 }
 
 export interface LoadedModule {
@@ -58,6 +65,37 @@ function readManifest (dir: string): PackageManifest {
   return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageManifest
 }
 
+/**
+ * Why a name resolved to nothing, and what to do. A name close to a known plugin is a typo: say which one was meant.
+ * The name as typed is never put in an `npm install` line: even a name close to nothing we know may be a typo of a
+ * published plugin, and a package under the misspelt name would be someone else's (typosquatting).
+ */
+function notFoundReason (specifier: string, baseDirs: readonly string[]): string {
+  const firstParty = FIRST_PARTY.map((p) => p.short).join(', ')
+  const meant = closestPluginName(specifier, baseDirs)
+  if (meant !== undefined) return `no plugin or installed package has that name; did you mean '${meant}'?`
+  if (specifier.startsWith('@operator/')) return `there is no first-party plugin of that name (first-party plugins: ${firstParty})`
+  return 'no installed package has that name. Check its spelling in the config file; a third-party plugin must be ' +
+    `installed first, by the name its own documentation gives (first-party plugins: ${firstParty})`
+}
+
+/**
+ * A plugin whose own files exist but whose import of something else failed: name what is missing and how to get it.
+ * Undefined when the error is not a missing module.
+ */
+function missingImport (specifier: string, location: string, err: { code?: string; message?: string }): string | undefined {
+  if (err.code !== 'ERR_MODULE_NOT_FOUND') return undefined
+  const match = /Cannot find (package|module) '([^']+)' imported from (.+)$/m.exec(err.message ?? '')
+  if (match === null) return undefined
+  const [, kind, missing, importer] = match as unknown as [string, string, string, string]
+  const from = relative(location, importer) || importer
+  if (kind === 'module') return `${from} imports ${missing}, which does not exist (is the package built?)`
+  const peer = missing === '@operator/core'
+    ? ' (the core package is a peer dependency: install @operator/core beside the plugin, npm install @operator/core)'
+    : ` (install the plugin's dependencies: npm install ${missing}, or npm install in ${location})`
+  return `${from} imports the package '${missing}', which is not installed where the plugin is${peer}`
+}
+
 function locate (specifier: string, baseDirs: readonly string[]): { location: string; entry: string; manifest?: PackageManifest } {
   if (isPath(specifier)) {
     const path = resolve(baseDirs[0]!, specifier)
@@ -70,11 +108,28 @@ function locate (specifier: string, baseDirs: readonly string[]): { location: st
     return { location: path, entry: path }
   }
   const dir = findPackageDir(specifier, baseDirs)
-  if (dir === undefined) {
-    throw new ERR_PLUGIN_NOT_FOUND(specifier, `no such package installed (run npm install ${specifier}, or fix the name in the config file)`)
-  }
+  if (dir === undefined) throw new ERR_PLUGIN_NOT_FOUND(specifier, notFoundReason(specifier, baseDirs))
   const manifest = readManifest(dir)
   return { location: dir, entry: join(dir, entryOf(manifest)), manifest }
+}
+
+/**
+ * The command words a plugin package declares in its manifest, and its plugin id, read without importing it; no
+ * commands when it is not installed, is a plain module file, or declares none.
+ */
+export function declaredCommands (specifier: string, baseDirs: readonly string[]): { commands: string[], pluginId?: string } {
+  let manifest: PackageManifest | undefined
+  try {
+    manifest = locate(specifier, baseDirs).manifest
+  } catch {
+    return { commands: [] }
+  }
+  const commands = manifest?.operator?.commands
+  const pluginId = manifest?.operator?.pluginId
+  return {
+    commands: Array.isArray(commands) ? commands.filter((c): c is string => typeof c === 'string') : [],
+    ...(typeof pluginId === 'string' ? { pluginId } : {})
+  }
 }
 
 /** Finds, checks and imports one plugin package (or module path). Importing has no side effects by contract. */
@@ -87,14 +142,14 @@ export async function loadPluginModule (specifier: string, baseDirs: readonly st
     }
     if (api !== PLUGIN_API_VERSION) throw new ERR_PLUGIN_API_VERSION(specifier, String(api), String(PLUGIN_API_VERSION))
   }
+  if (!existsSync(entry)) throw new ERR_PLUGIN_NOT_FOUND(specifier, `its entry ${entry} does not exist (is the package built?)`)
   let mod: { default?: unknown }
   try {
     mod = await import(pathToFileURL(entry).href) as { default?: unknown }
   } catch (err) {
     const e = err as { code?: string; message?: string }
-    if (e.code === 'ERR_MODULE_NOT_FOUND' && (e.message ?? '').includes(entry)) {
-      throw new ERR_PLUGIN_NOT_FOUND(specifier, `its entry ${entry} does not exist (is the package built?)`)
-    }
+    const missing = missingImport(specifier, statSync(location).isDirectory() ? location : dirname(location), e)
+    if (missing !== undefined) throw new ERR_PLUGIN_IMPORT(specifier, missing)
     throw new ERR_PLUGIN_INVALID(specifier, `importing it failed: ${(e.message ?? String(err)).split('\n')[0]}`)
   }
   const plugin = mod.default

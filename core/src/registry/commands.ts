@@ -84,8 +84,8 @@ export class CommandRegistry {
   }
 
   /** The closest known name or alias to a mistyped word, if close enough to be a plausible typo. */
-  suggest (word: string): string | undefined {
-    const candidates = [...this.#entries.keys(), ...this.#aliases.keys()]
+  suggest (word: string, more: readonly string[] = []): string | undefined {
+    const candidates = [...this.#entries.keys(), ...this.#aliases.keys(), ...more]
     const hit = closest(word.toLowerCase(), candidates)
     return hit === undefined ? undefined : (this.#aliases.get(hit)?.name ?? hit)
   }

@@ -3,12 +3,15 @@ import { ERR_REGISTRY_FROZEN } from '../errors.js'
 import { CommandRegistry } from './commands.js'
 import { SystemRegistry } from './systems.js'
 import { FormatterRegistry } from './formatters.js'
+import { UnavailableCommands } from './unavailable.js'
 
 /** The shared registry: commands, health checks, status lines and formatters. Frozen once the daemon is ready. */
 export class Registry {
   readonly commands = new CommandRegistry()
   readonly systems = new SystemRegistry()
   readonly formatters = new FormatterRegistry()
+  /** Commands of known plugins that are not loaded, to say what to set. */
+  readonly unavailable = new UnavailableCommands()
   #frozen = false
 
   get frozen (): boolean {

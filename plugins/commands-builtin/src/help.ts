@@ -44,7 +44,12 @@ export function helpCommand (host: HostView): CommandSpec {
     run (ctx) {
       if (ctx.argv.length === 0) return commandList(ctx.budget)
       const info = host.command(ctx.argv[0]!)
-      if (info === undefined) throw usageError(`No command '${ctx.argv[0]!.slice(0, 20)}'. ${HELP_HINT}`)
+      if (info === undefined) {
+        // A documented command whose plugin is off says what turns it on, as typing it does.
+        const needs = host.unavailable(ctx.argv[0]!)
+        if (needs !== undefined) return needs
+        throw usageError(`No command '${ctx.argv[0]!.slice(0, 20)}'. ${HELP_HINT}`)
+      }
       return renderCommandHelp(info)
     }
   }

@@ -24,8 +24,8 @@ export const configSchema: JsonSchema = {
   anyOf: [{ required: ['url'] }, { required: ['statsUrl'] }],
   properties: {
     type: { type: 'string', enum: ['postgres'], default: 'postgres' },
-    url: { type: 'string', pattern: '^postgres(ql)?://[^\\s]+$' },
-    statsUrl: { type: 'string', pattern: '^(postgres(ql)?|https?)://[^\\s]+$' },
+    url: { type: 'string', pattern: '^postgres(ql)?://[^\\s]+$', expected: 'a postgres:// URL' },
+    statsUrl: { type: 'string', pattern: '^(postgres(ql)?|https?)://[^\\s]+$', expected: 'a postgres:// or http(s) URL' },
     statementTimeoutMs: { type: 'integer', minimum: 10, maximum: 60_000, default: 3000 },
     connectTimeoutMs: { type: 'integer', minimum: 10, maximum: 60_000, default: 3000 },
     poolSize: { type: 'integer', minimum: 1, maximum: 10, default: 2 },

@@ -32,7 +32,7 @@ export const configSchema: JsonSchema = {
     apiKey: { type: 'string', minLength: 1, description: 'Datadog API key (DD-API-KEY)' },
     appKey: { type: 'string', minLength: 1, description: 'Datadog application key (DD-APPLICATION-KEY): queries and monitors' },
     site: { type: 'string', minLength: 1, default: 'datadoghq.com', description: 'Datadog site, e.g. datadoghq.eu or eu' },
-    url: { type: 'string', minLength: 1, description: 'API base URL; overrides the site (proxies, tests)' },
+    url: { type: 'string', pattern: '^https?://[^\\s]+$', expected: 'an http(s) URL', description: 'API base URL; overrides the site (proxies, tests)' },
     timeoutMs: { type: 'integer', minimum: 100, maximum: 60000, default: 5000 },
     queries: {
       type: 'object',
@@ -69,13 +69,11 @@ export function resolveSettings (config: DatadogConfig): Settings {
   }
   let baseUrl = apiBaseForSite(site)!
   if (config.url !== undefined) {
+    // The schema has checked the scheme; what is left is a URL that does not parse (`http://[`).
     let parsed: URL
     try {
       parsed = new URL(config.url)
     } catch {
-      throw new Error('url (DATADOG_URL) must be an http(s) URL such as https://api.datadoghq.com')
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new Error('url (DATADOG_URL) must be an http(s) URL such as https://api.datadoghq.com')
     }
     baseUrl = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`

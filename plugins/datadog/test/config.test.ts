@@ -37,9 +37,13 @@ t.test('a missing API key stops start-up naming DATADOG_API_KEY', async (t) => {
 
 t.test('a url that is not http(s) stops start-up', async (t) => {
   await t.rejects(createTestOperator({ plugins: [{ plugin, config: { apiKey: API_KEY, url: 'ftp://example.com' } }] }),
-    { message: /url \(DATADOG_URL\) must be an http\(s\) URL/ })
+    { message: "Plugin 'datadog' config key 'url' must be an http(s) URL, got 'ftp://example.com'" })
   await t.rejects(createTestOperator({ plugins: [{ plugin, config: { apiKey: API_KEY, url: 'not a url' } }] }),
-    { message: /url \(DATADOG_URL\) must be an http\(s\) URL/ })
+    { message: "Plugin 'datadog' config key 'url' must be an http(s) URL, got 'not a url'" })
+  await t.rejects(createTestOperator({ plugins: [{ plugin }], env: { DATADOG_API_KEY: API_KEY, DATADOG_URL: 'garbage' } }),
+    { message: "DATADOG_URL must be an http(s) URL, got 'garbage' (plugin 'datadog', config key url)" })
+  await t.rejects(createTestOperator({ plugins: [{ plugin, config: { apiKey: API_KEY, url: 'http://[' } }] }),
+    { message: /url \(DATADOG_URL\) must be an http\(s\) URL such as https:\/\/api\.datadoghq\.com/ })
 })
 
 t.test('the documented environment variables configure the plugin', async (t) => {

@@ -50,7 +50,7 @@ export const configSchema: JsonSchema = {
   type: 'object',
   properties: {
     type: { type: 'string', enum: [...GATEWAY_TYPES] },
-    url: { type: 'string', pattern: '^https?://' },
+    url: { type: 'string', pattern: '^https?://[^\\s]+$', expected: 'an http(s) URL' },
     adminKey: { type: 'string' },
     timeoutMs: { type: 'integer', minimum: 100, maximum: 60000, default: 4000 },
     apiName: { type: 'string', minLength: 1 },

@@ -20,8 +20,8 @@ t.test('start-up names the missing or bad setting and its environment variable',
   t.match(await startError({ type: 'custom', url: 'http://127.0.0.1:1/' }), /'fields' is required \(set GATEWAY_FIELDS\)/)
   t.match(await startError({ type: 'aws' }), /'stage' is required \(set GATEWAY_AWS_STAGE\)/)
   t.match(await startError({ type: 'aws', stage: 'prod' }), /'apiName' is required for type aws \(set GATEWAY_AWS_API_NAME/)
-  t.match(await startError({ type: 'kong', url: 'ftp://kong:8001' }), /'url' must match pattern/)
-  t.match(await startError({ type: 'kong', url: 'http://kong:8001', timeoutMs: 10 }), /'timeoutMs' must be >= 100/)
+  t.match(await startError({ type: 'kong', url: 'ftp://kong:8001' }), /'url' must be an http\(s\) URL, got 'ftp:\/\/kong:8001'/)
+  t.match(await startError({ type: 'kong', url: 'http://kong:8001', timeoutMs: 10 }), /'timeoutMs' must be at least 100, got 10/)
 })
 
 t.test('custom fields and thresholds are checked at start-up', async (t) => {

@@ -44,7 +44,7 @@ export const configSchema: JsonSchema = {
   required: ['type'],
   properties: {
     type: { type: 'string', enum: [...LOG_TYPES] },
-    url: { type: 'string', pattern: '^https?://' },
+    url: { type: 'string', pattern: '^https?://[^\\s]+$', expected: 'an http(s) URL' },
     windowMinutes: { type: 'integer', minimum: 1, maximum: 43_200, default: 15 },
     limit: { type: 'integer', minimum: 1, maximum: 20, default: 5 },
     scanLimit: { type: 'integer', minimum: 10, maximum: 5000, default: 1000 },

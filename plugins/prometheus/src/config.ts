@@ -32,7 +32,7 @@ export const configSchema: JsonSchema = {
   additionalProperties: false,
   required: ['url'],
   properties: {
-    url: { type: 'string', pattern: '^https?://[^\\s]+$' },
+    url: { type: 'string', pattern: '^https?://[^\\s]+$', expected: 'an http(s) URL' },
     auth: {
       type: 'object',
       additionalProperties: false,
