@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { parseEnv } from 'node:util'
 import { fileURLToPath } from 'node:url'
-import { envSchema, type OperatorEnv } from './config/env-schema.js'
+import { DEFAULT_CONFIG_FILE, envSchema, type OperatorEnv } from './config/env-schema.js'
 import { envSchemaError } from './config/env-values.js'
 import { checkEnvRules } from './config/rules.js'
 import { ERR_CONFIG_FILE } from './errors.js'
@@ -42,7 +42,8 @@ const CORE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 function readConfig (env: OperatorEnv, rawEnv: Readonly<Record<string, string | undefined>>, cwd: string, inline: unknown): OperatorConfigFile {
   if (inline !== undefined) return parseConfig(inline, 'the given config', cwd)
-  const explicit = rawEnv.OPERATOR_CONFIG !== undefined && rawEnv.OPERATOR_CONFIG !== ''
+  // Naming the default file (as an uncommented .env.example line does) is the same as not naming it.
+  const explicit = rawEnv.OPERATOR_CONFIG !== undefined && rawEnv.OPERATOR_CONFIG !== '' && rawEnv.OPERATOR_CONFIG !== DEFAULT_CONFIG_FILE
   return loadConfigFile(env.OPERATOR_CONFIG, cwd, explicit)
 }
 

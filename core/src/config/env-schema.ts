@@ -1,3 +1,6 @@
+/** The config file read when OPERATOR_CONFIG names none; a missing default file is fine (the embedded default). */
+export const DEFAULT_CONFIG_FILE = 'operator.config.json'
+
 /**
  * The environment Operator reads, validated at start-up by @fastify/env. The variables of the original setup guide
  * keep their names; plugin-specific variables are also mapped onto plugin config by each plugin's `env` table.
@@ -10,7 +13,7 @@ export const envSchema = {
     /** Empty: 127.0.0.1 when TWILIO_AUTH_TOKEN is unset (the embedded default), else 0.0.0.0. */
     HOST: { type: 'string', default: '' },
     PUBLIC_URL: { type: 'string', default: '' },
-    OPERATOR_CONFIG: { type: 'string', default: 'operator.config.json' },
+    OPERATOR_CONFIG: { type: 'string', default: DEFAULT_CONFIG_FILE },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     LOG_FORMAT: { type: 'string', enum: ['', 'json', 'pretty'], default: '' },
     COMMAND_DEADLINE_MS: { type: 'integer', minimum: 100, default: 20000 },
