@@ -16,6 +16,7 @@ import { loadPlugins, type InlinePlugin } from './plugins/loader.js'
 import type { OperatorCore } from './core.js'
 import { VERSION } from './version.js'
 import { smsChannel } from './channels/sms/index.js'
+import { ConnectionTracker } from './connections.js'
 
 export interface BuildOptions {
   /** The environment to validate; default process.env with `.env` read from `cwd`. */
@@ -50,8 +51,13 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     // Plugins connect lazily; a slow register() is a bug worth surfacing quickly.
     pluginTimeout: 10_000,
     return503OnClosing: true,
-    forceCloseConnections: 'idle'
+    forceCloseConnections: 'idle',
+    // Node checks request and header timeouts on this interval (default 30 s): REQUEST_TIMEOUT_MS is set below, once
+    // the environment is validated, and holds to within a second.
+    http: { connectionsCheckingInterval: 1000 }
   })
+  const connections = new ConnectionTracker()
+  connections.attach(app.server)
 
   await app.register(fastifyEnv, {
     schema: envSchema,
@@ -59,6 +65,14 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     dotenv: options.env === undefined ? { path: join(cwd, '.env') } : false
   })
   const rawEnv: Readonly<Record<string, string | undefined>> = options.env ?? process.env
+  // A client that sends headers and part of a body, then nothing, gets 408 and is closed; the time a handler takes
+  // to answer a complete request is not limited here (the reply deadline does that).
+  app.server.requestTimeout = app.config.REQUEST_TIMEOUT_MS
+  app.server.headersTimeout = app.config.REQUEST_TIMEOUT_MS
+  app.addHook('preClose', async () => {
+    const closed = connections.closeAllButAnswering()
+    if (closed > 0) app.log.info({ closed }, 'closed idle and stalled connections; requests received whole are still answered')
+  })
 
   await app.register(fp(async (instance) => {
     const env = instance.config
