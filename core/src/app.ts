@@ -17,6 +17,7 @@ import type { OperatorCore } from './core.js'
 import { VERSION } from './version.js'
 import { smsChannel } from './channels/sms/index.js'
 import { ConnectionTracker } from './connections.js'
+import { redactUrl } from './logging.js'
 
 export interface BuildOptions {
   /** The environment to validate; default process.env with `.env` read from `cwd`. */
@@ -107,6 +108,11 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
   }, { name: '@operator/core', fastify: '5.x', dependencies: ['@fastify/env'] }))
   await app.register(smsChannel)
 
+  // Fastify's own not-found log line prints the whole URL, query string and all.
+  app.setNotFoundHandler(async (request, reply) => {
+    request.log.info(`Route ${request.method}:${redactUrl(request.url)} not found`)
+    return await reply.code(404).send({ message: `Route ${request.method}:${request.url} not found`, error: 'Not Found', statusCode: 404 })
+  })
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (_req, reply) => {
     if (!app.operator.ready) return await reply.code(503).send({ status: 'starting or stopping' })
