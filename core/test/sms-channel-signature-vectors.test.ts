@@ -260,6 +260,19 @@ t.test('property, through HTTP: generated requests to a few configured URLs get 
   }
 })
 
+t.test('a URL that WHATWG cannot parse (validateRequest throws past its first two tries): only those two verify', async (t) => {
+  const verifier = new TwilioSignatureVerifier(TOKEN)
+  const fields = smsFields()
+  const url = 'https://bad^host.example/sms?owner=o%27hara'
+  t.throws(() => new URL(url))
+  for (const signedFor of [url, 'https://bad^host.example:443/sms?owner=o%27hara', "https://bad^host.example/sms?owner=o'hara"]) {
+    const signature = getExpectedTwilioSignature(TOKEN, signedFor, fields)
+    t.equal(verifier.verify(url, fields, signature), oracle(signature, url, fields), `signed for ${signedFor}`)
+  }
+  t.ok(verifier.verify(url, fields, getExpectedTwilioSignature(TOKEN, url, fields)))
+  t.notOk(verifier.verify(url, fields, getExpectedTwilioSignature(TOKEN, "https://bad^host.example/sms?owner=o'hara", fields)))
+})
+
 t.test('a genuine request costs one HMAC: the exact URL is tried first, the other spellings only after it failed', async (t) => {
   const crypto = await import('node:crypto')
   let hmacs = 0
