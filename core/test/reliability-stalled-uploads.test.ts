@@ -14,8 +14,11 @@ interface Stalled {
   isClosed: boolean
 }
 
-/** Sends a webhook's headers and the first few bytes of its body, then nothing. */
-async function stalledUpload (port: number): Promise<Stalled> {
+/**
+ * Sends a webhook's headers and the first few bytes of its body, then nothing (`body`); or only part of its headers
+ * (`headers`); or nothing at all after connecting (`silent`).
+ */
+async function stalledUpload (port: number, kind: 'body' | 'headers' | 'silent' = 'body'): Promise<Stalled> {
   const w = webhookRequest('help')
   const socket = connect(port, '127.0.0.1')
   const stalled: Stalled = { socket, received: '', isClosed: false, closed: new Promise((resolve) => socket.once('close', () => { stalled.isClosed = true; resolve() })) }
@@ -25,7 +28,8 @@ async function stalledUpload (port: number): Promise<Stalled> {
   await new Promise<void>((resolve) => socket.once('connect', resolve))
   const head = `POST /sms HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${w.headers['content-type']!}\r\n` +
     `X-Twilio-Signature: ${w.headers['x-twilio-signature']!}\r\nContent-Length: ${Buffer.byteLength(w.payload)}\r\n\r\n`
-  await new Promise<void>((resolve) => socket.write(head + w.payload.slice(0, 10), () => resolve()))
+  const sent = kind === 'body' ? head + w.payload.slice(0, 10) : kind === 'headers' ? head.slice(0, 40) : ''
+  if (sent !== '') await new Promise<void>((resolve) => socket.write(sent, () => resolve()))
   return stalled
 }
 
@@ -48,7 +52,8 @@ t.test('stalled uploads get 408 and are closed by REQUEST_TIMEOUT_MS while other
   const daemon = await startDaemon({ REQUEST_TIMEOUT_MS: '1000', LOG_LEVEL: 'info' }, { slowMs: 1500 })
   t.teardown(daemon.stop)
 
-  const stalled = await Promise.all(Array.from({ length: 12 }, async () => await stalledUpload(daemon.port)))
+  const kinds = ['body', 'body', 'body', 'body', 'body', 'body', 'body', 'body', 'headers', 'headers', 'silent', 'silent'] as const
+  const stalled = await Promise.all(kinds.map(async (kind) => await stalledUpload(daemon.port, kind)))
   // Served meanwhile: a quick command, and one that takes longer than the request timeout (which limits receiving a
   // request, not answering it).
   const slow = webhookRequest('slow')
@@ -64,7 +69,7 @@ t.test('stalled uploads get 408 and are closed by REQUEST_TIMEOUT_MS while other
   const startedAt = performance.now()
   await Promise.all(stalled.map(async (s) => await s.closed))
   t.comment(`stalled uploads closed ${Math.round(performance.now() - startedAt)} ms after the other clients were answered`)
-  for (const s of stalled) t.match(s.received, /^HTTP\/1\.1 408 Request Timeout/, 'each stalled upload got 408 before it was closed')
+  stalled.forEach((s, i) => { t.match(s.received, /^HTTP\/1\.1 408 Request Timeout/, `a stalled upload (${kinds[i]!}) got 408 before it was closed`) })
   t.equal(daemon.logs().split('\n').filter((l) => l.includes('"outcome":"answered"')).length, 2, 'only the two whole requests ran')
   daemon.child.kill('SIGTERM')
   t.equal(await daemon.exited, 0)
@@ -80,7 +85,8 @@ t.test('SIGTERM with stalled uploads and idle keep-alive connections open: the i
 
   const idle = await keepAlivePost(daemon.port, idleAgent, 'help')
   t.equal(idle.status, 200, 'a keep-alive client answered once, its connection left open and idle')
-  const stalled = await Promise.all(Array.from({ length: 22 }, async () => await stalledUpload(daemon.port)))
+  const kinds = [...Array.from({ length: 22 }, () => 'body' as const), 'headers', 'silent'] as const
+  const stalled = await Promise.all(kinds.map(async (kind) => await stalledUpload(daemon.port, kind)))
   const inFlight = keepAlivePost(daemon.port, busyAgent, 'slow')
   await daemon.waitForLog(/"marker":"slow-started"/)
 
@@ -94,10 +100,10 @@ t.test('SIGTERM with stalled uploads and idle keep-alive connections open: the i
   t.equal(await daemon.exited, 0, 'exit 0: it stopped before the grace period ran out (which exits 1)')
   t.comment(`SIGTERM to exit: ${Math.round(performance.now() - killedAt)} ms (the in-flight command had up to 1.5 s left)`)
   await Promise.all(stalled.map(async (s) => await s.closed))
-  t.ok(stalled.every((s) => s.isClosed), 'every stalled upload was closed')
+  t.ok(stalled.every((s) => s.isClosed), 'every stalled upload was closed (22 with part of a body, one with part of its headers, one silent)')
   const closedLine = daemon.logs().split('\n').find((l) => l.includes('closed idle and stalled connections'))
   const closed = closedLine === undefined ? 0 : (JSON.parse(closedLine) as { closed: number }).closed
-  t.ok(closed >= 22, `the shutdown says it closed the 22 stalled uploads and the idle connection (${closed})`)
+  t.ok(closed >= stalled.length + 1, `the shutdown says it closed the ${stalled.length} stalled uploads and the idle connection (${closed})`)
   t.notMatch(daemon.logs(), /grace period over/)
   t.match(daemon.logs(), /"msg":"stopped"/)
 })
