@@ -13,11 +13,18 @@ function helpParams (from) {
   return { AccountSid: ACCOUNT, From: from, To: TO, Body: 'help', NumMedia: '0', NumSegments: '1' }
 }
 
+// The fixed run sends one request over and over. A signed webhook must carry a MessageSid, so after the first it is
+// a retry of a known message to Operator (answered from its record); the realistic run sends distinct ones.
+const FIXED_SID = 'SM' + 'f'.repeat(32)
+function fixedParams () {
+  return { ...helpParams(SENDERS[0]), MessageSid: FIXED_SID }
+}
+
 /** The TwiML Operator answers `help` with: the baselines return exactly these bytes. */
 async function operatorHelpTwiml () {
   const app = await buildApp({ env: operatorEnv(), cwd: ROOT, config: { plugins: [] }, logger: false })
   await app.ready()
-  const w = signedWebhook(helpParams(SENDERS[0]))
+  const w = signedWebhook(fixedParams())
   const res = await app.inject({ method: 'POST', url: '/sms', headers: w.headers, payload: w.body })
   await app.close()
   if (res.statusCode !== 200 || !res.body.includes('<Message>')) throw new Error(`operator did not answer help: ${res.statusCode} ${res.body}`)
@@ -38,7 +45,7 @@ async function cannon (opts) {
 }
 
 function fixedLoad (port, duration) {
-  const w = signedWebhook(helpParams(SENDERS[0]))
+  const w = signedWebhook(fixedParams())
   return { url: `http://127.0.0.1:${port}/sms`, method: 'POST', headers: w.headers, body: w.body, duration }
 }
 

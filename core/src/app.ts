@@ -22,6 +22,8 @@ import type { OperatorCore } from './core.js'
 import { VERSION } from './version.js'
 import { smsChannel } from './channels/sms/index.js'
 import { localExecRoute } from './local-exec/route.js'
+import { ConnectionTracker } from './connections.js'
+import { redactUrl } from './logging.js'
 
 export interface BuildOptions {
   /** The environment to validate; default process.env with `.env` read from `cwd`. */
@@ -69,8 +71,13 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     // Plugins connect lazily; a slow register() is a bug worth surfacing quickly.
     pluginTimeout: 10_000,
     return503OnClosing: true,
-    forceCloseConnections: 'idle'
+    forceCloseConnections: 'idle',
+    // Node checks request and header timeouts on this interval (default 30 s): REQUEST_TIMEOUT_MS is set below, once
+    // the environment is validated, and holds to within a second.
+    http: { connectionsCheckingInterval: 1000 }
   })
+  const connections = new ConnectionTracker()
+  connections.attach(app.server)
 
   // `.env` is read here rather than by @fastify/env so that plugins' variables in it reach plugin config too, and
   // an invalid value can be shown with its variable.
@@ -80,6 +87,14 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
   } catch (err) {
     throw envSchemaError(err, rawEnv)
   }
+  // A client that sends headers and part of a body, then nothing, gets 408 and is closed; the time a handler takes
+  // to answer a complete request is not limited here (the reply deadline does that).
+  app.server.requestTimeout = app.config.REQUEST_TIMEOUT_MS
+  app.server.headersTimeout = app.config.REQUEST_TIMEOUT_MS
+  app.addHook('preClose', async () => {
+    const closed = connections.closeAllButAnswering()
+    if (closed > 0) app.log.info({ closed }, 'closed idle and stalled connections; requests received whole are still answered')
+  })
 
   await app.register(fp(async (instance) => {
     const env = instance.config
@@ -118,6 +133,11 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
   await app.register(smsChannel)
   await app.register(localExecRoute)
 
+  // Fastify's own not-found log line prints the whole URL, query string and all.
+  app.setNotFoundHandler(async (request, reply) => {
+    request.log.info(`Route ${request.method}:${redactUrl(request.url)} not found`)
+    return await reply.code(404).send({ message: `Route ${request.method}:${request.url} not found`, error: 'Not Found', statusCode: 404 })
+  })
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (_req, reply) => {
     if (!app.operator.ready) return await reply.code(503).send({ status: 'starting or stopping' })

@@ -15,7 +15,8 @@ export function listenAddress (env: { HOST: string; PORT: number; TWILIO_AUTH_TO
 }
 
 /**
- * Stops on SIGTERM/SIGINT: stop accepting, let in-flight requests finish within the grace period, then exit 0
+ * Stops on SIGTERM/SIGINT: stop accepting, close the connections that owe no answer (idle, or a request still
+ * arriving: buildApp's preClose hook), let requests received whole finish within the grace period, then exit 0
  * (or 1 if the grace period ran out).
  */
 export function handleSignals (app: FastifyInstance, graceMs: number, exit: (code: number) => void = (c) => process.exit(c)): void {

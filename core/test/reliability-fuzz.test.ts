@@ -29,6 +29,13 @@ function randomString (max: number): string {
   return s
 }
 
+/** A well-formed MessageSid (a signed webhook without one is refused), most of the time; noise otherwise. */
+function messageSid (): string {
+  let s = 'SM'
+  for (let i = 0; i < 32; i++) s += '0123456789abcdef'[int(16)]
+  return s
+}
+
 const METHODS = ['POST', 'POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] as const
 const PATHS = ['/sms', '/sms', '/sms', '/sms', '/sms', '/sms/', '/SMS', '/sms?x=1&x=2', '/sms#frag', '/%', '/..%2f..%2fetc',
   '/healthz', '/readyz', '/', '/sms/../sms', '//sms', '/sms%00', '/' + 'a'.repeat(5000)]
@@ -93,7 +100,7 @@ function generate (): InjectOptions {
   else {
     // A third are Twilio-shaped (From, Body, MessageSid, then noise), the rest random fields.
     const fields: Fields = rand() < 0.35
-      ? [['From', pick(FROMS)], ['Body', pick(BODIES)], ['MessageSid', 'SM' + randomString(32)], ...randomFields().slice(0, int(3))]
+      ? [['From', pick(FROMS)], ['Body', pick(BODIES)], ['MessageSid', rand() < 0.8 ? messageSid() : 'SM' + randomString(32)], ...randomFields().slice(0, int(3))]
       : randomFields()
     payload = encode(fields)
     const signature = signatureFor(fields, rand() < 0.4 ? 1 : int(7))

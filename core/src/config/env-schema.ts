@@ -19,6 +19,8 @@ export const envSchema = {
     COMMAND_DEADLINE_MS: { type: 'integer', minimum: 100, default: 20000 },
     HEALTH_DEADLINE_MS: { type: 'integer', minimum: 50, default: 5000 },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, default: 10000 },
+    /** Time a client gets to send a whole request (headers and body); Twilio sends each at once. */
+    REQUEST_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 120000, default: 5000 },
     TWILIO_ACCOUNT_SID: { type: 'string', default: '' },
     TWILIO_AUTH_TOKEN: { type: 'string', default: '' },
     TWILIO_MESSAGING_SERVICE_SID: { type: 'string', default: '' },
@@ -70,6 +72,7 @@ export interface OperatorEnv {
   COMMAND_DEADLINE_MS: number
   HEALTH_DEADLINE_MS: number
   SHUTDOWN_GRACE_MS: number
+  REQUEST_TIMEOUT_MS: number
   TWILIO_ACCOUNT_SID: string
   TWILIO_AUTH_TOKEN: string
   TWILIO_MESSAGING_SERVICE_SID: string

@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify'
+import { redactUrl } from '../../logging.js'
 import type { Sender } from '../../plugins/contract.js'
 import type { AuditOutcome } from './audit.js'
 import type { FormFields } from './form.js'
+import { signedFormProblem } from './message-sid.js'
 import { maskNumber, normalizeNumber } from './numbers.js'
 import type { SmsSettings } from './settings.js'
 import { TwilioSignatureVerifier } from './signature.js'
@@ -26,14 +28,18 @@ export type Admission =
     /** Masked. */
     readonly sender: string
     readonly detail: string | undefined
+    /** `warn` for what an operator must look at: a signature that does not match, a signed form Twilio never sent. */
+    readonly level: 'info' | 'warn'
+    /** The URL a refused signature was checked against, query values redacted: how a PUBLIC_URL mismatch is found. */
+    readonly url?: string
   }
 
 const UNSIGNED_REMOTE = 'unsigned webhooks are accepted only directly from this machine; set TWILIO_AUTH_TOKEN to accept Twilio\'s signed requests'
 
 /**
- * Who may talk to Operator: a request signed by Twilio (or, in the embedded default without an auth token, sent
- * directly from this machine), with one From and one Body, from an authorised number. Synchronous and allocation-light:
- * it runs on every webhook, including the forged and unknown ones.
+ * Who may talk to Operator: a request signed by Twilio and carrying its MessageSid (or, in the embedded default
+ * without an auth token, sent directly from this machine), with one From and one Body, from an authorised number.
+ * Synchronous and allocation-light: it runs on every webhook, including the forged and unknown ones.
  */
 export class SmsAdmission {
   readonly #s: SmsSettings
@@ -52,9 +58,12 @@ export class SmsAdmission {
     if (this.#verifier !== undefined) {
       const signature = request.headers['x-twilio-signature']
       const url = this.#s.publicUrl !== '' ? this.#s.publicUrl + request.url : `${request.protocol}://${request.host}${request.url}`
-      if (typeof signature !== 'string' || !this.#verifier.verify(url, body, signature)) {
-        return refuse(403, undefined, undefined, 'forged', maskedFrom(body), typeof signature === 'string' ? 'bad-signature' : 'no-signature')
+      if (typeof signature !== 'string') return refuse(403, undefined, undefined, 'forged', maskedFrom(body), 'no-signature')
+      if (!this.#verifier.verify(url, body, signature)) {
+        return { ...refuse(403, undefined, undefined, 'forged', maskedFrom(body), 'bad-signature', 'warn'), url: redactUrl(url) }
       }
+      const problem = signedFormProblem(body, this.#s.outbound.accountSid)
+      if (problem !== undefined) return refuse(400, TEXT_TYPE, problem, 'bad-request', maskedFrom(body), problem, 'warn')
     } else if (!isLoopbackAddress(request.socket.remoteAddress) || hasForwardingHeader(request)) {
       return refuse(403, TEXT_TYPE, UNSIGNED_REMOTE, 'forged', maskedFrom(body), 'unsigned-not-loopback')
     }
@@ -76,8 +85,9 @@ export class SmsAdmission {
   }
 }
 
-function refuse (status: 200 | 400 | 403, type: string | undefined, body: string | undefined, outcome: AuditOutcome, sender: string, detail: string | undefined): Admission {
-  return { admitted: false, status, type, body, outcome, sender, detail }
+function refuse (status: 200 | 400 | 403, type: string | undefined, body: string | undefined, outcome: AuditOutcome, sender: string,
+  detail: string | undefined, level: 'info' | 'warn' = 'info'): Admission & { admitted: false } {
+  return { admitted: false, status, type, body, outcome, sender, detail, level }
 }
 
 function badRequest (body: unknown, reason: string): Admission {

@@ -14,6 +14,17 @@ export interface AuditEntry {
   detail: string | undefined
   /** True when the answer followed as an outbound message. */
   deferred: boolean
+  /** For a refused signature: the URL it was checked against, query values redacted. */
+  url?: string
+}
+
+/** What an admission refusal tells the audit log (see SmsAdmission). */
+export interface Refusal {
+  readonly sender: string
+  readonly outcome: AuditOutcome
+  readonly detail: string | undefined
+  readonly level: 'info' | 'warn'
+  readonly url?: string
 }
 
 /**
@@ -33,4 +44,20 @@ export function audit (log: FastifyBaseLogger, sender: string, outcome: AuditOut
     deferred
   }
   log.info(entry, 'sms')
+}
+
+/** The audit line of a request turned away before anything ran, at the refusal's level, with the URL it was checked against. */
+export function auditRefusal (log: FastifyBaseLogger, refusal: Refusal, startedAt: number): void {
+  const entry: AuditEntry = {
+    audit: true,
+    sender: refusal.sender,
+    command: undefined,
+    outcome: refusal.outcome,
+    latencyMs: Math.round(performance.now() - startedAt),
+    segments: 0,
+    detail: refusal.detail,
+    deferred: false
+  }
+  if (refusal.url !== undefined) entry.url = refusal.url
+  log[refusal.level](entry, 'sms')
 }

@@ -5,7 +5,7 @@ import type { IdempotencyStore } from '../../state/idempotency.js'
 import type { SharedState } from '../../state/shared.js'
 import { countSegments } from '../../sms/index.js'
 import { maskedFrom, SmsAdmission, TEXT_TYPE } from './admission.js'
-import { audit, type AuditOutcome } from './audit.js'
+import { audit, auditRefusal, type AuditOutcome } from './audit.js'
 import type { FormFields } from './form.js'
 import { isWhatsApp, maskNumber } from './numbers.js'
 import type { OutboundSender } from './outbound.js'
@@ -62,7 +62,7 @@ export class SmsWebhook {
     const startedAt = performance.now()
     const admission = this.#admission.check(request)
     if (!admission.admitted) {
-      audit(this.#log, admission.sender, admission.outcome, startedAt, 0, undefined, admission.detail)
+      auditRefusal(this.#log, admission, startedAt)
       if (admission.type !== undefined) reply.type(admission.type)
       reply.code(admission.status).send(admission.body)
       return
