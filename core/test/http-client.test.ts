@@ -92,8 +92,10 @@ t.test('a body that stalls hits the body timeout; a huge body is cut off', async
 t.test('only http and https are accepted; closed pools refuse new clients', async (t) => {
   t.throws(() => createHttpClient(pools, 'ftp://127.0.0.1/'), /ftp: is not supported/)
   const closed = new PoolSet()
-  createHttpClient(closed, base)
+  const early = createHttpClient(closed, base)
   t.equal(closed.size, 1)
   await closed.close()
   t.throws(() => createHttpClient(closed, base), /closed/)
+  // Its pool was never made (no request yet): a request after shutdown is refused the way undici refuses one.
+  await t.rejects(early.getJson('/'), { code: 'OPR_ERR_HTTP_UNREACHABLE', message: /client closed/ })
 })

@@ -1,5 +1,6 @@
-import pg from 'pg'
+import type pg from 'pg'
 import { classifyDbError, dbError, type DbError, type ErrorContext } from './errors.js'
+import { loadPg } from './pg.js'
 
 /** Who and where, read from a connection string, for error messages; the password only to keep it out of them. */
 export interface Target {
@@ -73,29 +74,31 @@ export class Postgres {
     return this.#errors
   }
 
-  #getPool (): pg.Pool {
-    if (this.#pool === undefined) {
-      const o = this.#options
-      this.#pool = new pg.Pool({
-        connectionString: o.url,
-        application_name: o.applicationName,
-        statement_timeout: o.statementTimeoutMs,
-        query_timeout: o.statementTimeoutMs + 1000,
-        connectionTimeoutMillis: o.connectTimeoutMs,
-        idleTimeoutMillis: o.idleTimeoutMs,
-        max: o.poolSize,
-        allowExitOnIdle: true
-      })
-      // An idle connection that the server closes emits here; without a listener it would crash the daemon.
-      this.#pool.on('error', (err) => { o.onIdleError(classifyDbError(err, this.#errors)) })
-    }
-    return this.#pool
+  async #getPool (): Promise<pg.Pool> {
+    const { Pool } = await loadPg()
+    if (this.#pool !== undefined) return this.#pool
+    const o = this.#options
+    const pool = new Pool({
+      connectionString: o.url,
+      application_name: o.applicationName,
+      statement_timeout: o.statementTimeoutMs,
+      query_timeout: o.statementTimeoutMs + 1000,
+      connectionTimeoutMillis: o.connectTimeoutMs,
+      idleTimeoutMillis: o.idleTimeoutMs,
+      max: o.poolSize,
+      allowExitOnIdle: true
+    })
+    // An idle connection that the server closes emits here; without a listener it would crash the daemon.
+    pool.on('error', (err) => { o.onIdleError(classifyDbError(err, this.#errors)) })
+    this.#pool = pool
+    return pool
   }
 
   /** Runs one fixed statement (no parameters) and returns its rows; failures become a one-line DbError. */
   async rows<R> (sql: string, signal?: AbortSignal): Promise<R[]> {
     try {
-      const result = await withSignal(this.#getPool().query(sql), signal, 'postgres')
+      const pool = await this.#getPool()
+      const result = await withSignal(pool.query(sql), signal, 'postgres')
       return result.rows as R[]
     } catch (err) {
       throw classifyDbError(err, this.#errors)

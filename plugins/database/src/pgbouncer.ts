@@ -1,6 +1,6 @@
-import pg from 'pg'
 import { classifyDbError, type ErrorContext } from './errors.js'
 import { parseTarget, withSignal } from './connection.js'
+import { loadPg } from './pg.js'
 import { poolFromRow, type StatsSnapshot, type StatsSource } from './pool-stats.js'
 
 export interface PgBouncerOptions {
@@ -33,7 +33,8 @@ export class PgBouncerConsole implements StatsSource {
   }
 
   async #showPools (signal: AbortSignal | undefined): Promise<Array<Record<string, unknown>>> {
-    const client = new pg.Client({
+    const { Client } = await loadPg()
+    const client = new Client({
       connectionString: this.#options.url,
       application_name: this.#options.applicationName,
       connectionTimeoutMillis: this.#options.connectTimeoutMs,

@@ -28,6 +28,13 @@ t.test('a port where nothing listens: connection refused', async (t) => {
   t.equal(await op.exec('db locks'), 'db: postgres unreachable (connection refused)')
 })
 
+t.test('a PgBouncer admin console where nothing listens: connection refused, one line', async (t) => {
+  // Also the first use of pg by the console: it is imported here, not when the plugin is.
+  const port = await freePort()
+  const op = await operatorWith(t, { statsUrl: `postgres://pgbouncer@127.0.0.1:${port}/pgbouncer` })
+  t.equal(await op.exec('db pool'), 'db: pgbouncer unreachable (connection refused)')
+})
+
 t.test('a server that accepts but never answers: connect timed out after connectTimeoutMs', async (t) => {
   const sockets: net.Socket[] = []
   const silent = net.createServer((s) => { sockets.push(s) })

@@ -1,4 +1,4 @@
-import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch'
+import type { CloudWatchClient, MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch'
 import { networkReason } from '@operator/core'
 import type { GatewayConfig, NumericField } from '../config.js'
 import { authError, bodyError, configError, timeoutError, unreachableError, upstreamError } from '../errors.js'
@@ -144,36 +144,46 @@ function reading (m: AwsMetrics): Reading {
   }
 }
 
+interface Sdk {
+  readonly sdk: typeof import('@aws-sdk/client-cloudwatch')
+  readonly client: CloudWatchClient
+}
+
 export function createAwsDriver (config: GatewayConfig): GatewayDriver {
-  let client: CloudWatchClient | undefined
+  let client: Promise<Sdk> | undefined
   const names = metricNames(config)
 
-  function cloudwatch (): CloudWatchClient {
-    // Made on first use: credentials and region resolve from the standard chain then, not at start-up.
-    client ??= new CloudWatchClient({
-      ...(config.region !== undefined ? { region: config.region } : {}),
-      ...(config.url !== undefined ? { endpoint: config.url } : {}),
-      // One attempt: a retry with back-off would not fit an SMS reply's deadline.
-      maxAttempts: 1,
-      // throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes.
-      requestHandler: { connectionTimeout: Math.min(3000, config.timeoutMs), requestTimeout: config.timeoutMs, throwOnRequestTimeout: true }
-    })
+  // The SDK is imported and the client made on first use (importing it costs time and memory nobody needs at
+  // start-up); credentials and region resolve from the standard chain then too.
+  function cloudwatch (): Promise<Sdk> {
+    client ??= import('@aws-sdk/client-cloudwatch').then((sdk) => ({
+      sdk,
+      client: new sdk.CloudWatchClient({
+        ...(config.region !== undefined ? { region: config.region } : {}),
+        ...(config.url !== undefined ? { endpoint: config.url } : {}),
+        // One attempt: a retry with back-off would not fit an SMS reply's deadline.
+        maxAttempts: 1,
+        // throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes.
+        requestHandler: { connectionTimeout: Math.min(3000, config.timeoutMs), requestTimeout: config.timeoutMs, throwOnRequestTimeout: true }
+      })
+    }))
     return client
   }
 
   async function metrics (signal: AbortSignal): Promise<AwsMetrics> {
     const end = Math.floor(Date.now() / MINUTE) * MINUTE
-    const command = new GetMetricDataCommand({
-      StartTime: new Date(end - LONG * MINUTE),
-      EndTime: new Date(end),
-      MetricDataQueries: metricQueries(config),
-      ScanBy: 'TimestampDescending'
-    })
     let results: MetricDataResult[]
     try {
+      const { sdk, client: c } = await cloudwatch()
+      const command = new sdk.GetMetricDataCommand({
+        StartTime: new Date(end - LONG * MINUTE),
+        EndTime: new Date(end),
+        MetricDataQueries: metricQueries(config),
+        ScanBy: 'TimestampDescending'
+      })
       // The command's deadline, and our own timeout in case the handler's does not fire (a stalled body).
       const abortSignal = AbortSignal.any([signal, AbortSignal.timeout(config.timeoutMs + 100)])
-      const out = await cloudwatch().send(command, { abortSignal, requestTimeout: config.timeoutMs })
+      const out = await c.send(command, { abortSignal, requestTimeout: config.timeoutMs })
       results = out.MetricDataResults ?? []
     } catch (err) {
       throw explainAwsError(err, signal)
@@ -201,7 +211,7 @@ export function createAwsDriver (config: GatewayConfig): GatewayDriver {
       return { kind: 'gateway.aws-metrics', data: await metrics(signal) }
     },
     async close () {
-      client?.destroy()
+      if (client !== undefined) (await client).client.destroy()
     }
   }
 }
