@@ -9,14 +9,14 @@ export const INSTALL_HINT = 'apt-get install -y prometheus prometheus-alertmanag
  * them can show what one without them gets (`OPERATOR_TEST_WITHOUT=pgbouncer npm test -w plugins/database`).
  * findBinary also looks in fixed directories, so taking them off PATH is not enough.
  */
-function pretendMissing(name: string): boolean {
-  return (process.env.OPERATOR_TEST_WITHOUT ?? '').split(',').some((n) => n.trim() === name);
+function pretendMissing(name: string, env: NodeJS.ProcessEnv): boolean {
+  return (env.OPERATOR_TEST_WITHOUT ?? '').split(',').some((n) => n.trim() === name);
 }
 
 /** The absolute path of an executable on PATH (plus /usr/sbin and /usr/bin), or undefined. */
-export function findBinary(name: string): string | undefined {
-  if (pretendMissing(name)) return undefined;
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin'];
+export function findBinary(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (pretendMissing(name, env)) return undefined;
+  const dirs = [...(env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin'];
   for (const dir of dirs) {
     if (dir === '') continue;
     const candidate = join(dir, name);
@@ -77,7 +77,7 @@ export async function missingServers(servers: readonly TestServer[], env: NodeJS
       if (!(await reachable(url.hostname, port, 2000))) {
         missing.push(`Redis is not reachable at ${url.hostname}:${port} (apt-get install -y redis-server and start it, or set REDIS_URL)`);
       }
-    } else if (findBinary(server) === undefined) {
+    } else if (findBinary(server, env) === undefined) {
       missing.push(`${server} is not installed (apt-get install -y ${server})`);
     }
   }
