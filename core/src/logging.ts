@@ -1,4 +1,5 @@
 import type { FastifyRequest, FastifyServerOptions } from 'fastify'
+import { pino } from 'pino'
 
 /** Paths pino blanks out: auth headers, signatures, and anything named like a secret in logged objects. */
 export const REDACT_PATHS = [
@@ -64,6 +65,8 @@ export interface LogSettings {
   readonly format?: string
   readonly nodeEnv?: string
   readonly isTTY?: boolean
+  /** Where JSON lines go (the daemon's bounded stdout); pretty output keeps pino-pretty's own. Default: stdout. */
+  readonly stream?: { write (line: string): void }
 }
 
 /** pino options for the daemon: JSON in production, readable in a terminal, secrets redacted. */
@@ -74,6 +77,114 @@ export function loggerOptions (settings: LogSettings): NonNullable<FastifyServer
     level: settings.level ?? 'info',
     redact: { paths: REDACT_PATHS, censor: CENSOR },
     serializers: { req: serializeRequest },
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } } : {})
+    ...(pretty
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } }
+      : settings.stream !== undefined ? { stream: settings.stream } : {})
+  }
+}
+
+/** Bytes of log lines held while stdout is not being read; past this, lines are dropped (and counted). */
+export const LOG_BUFFER_BYTES = 1024 * 1024
+/** How long a stopping daemon waits for its buffered log lines to reach stdout. */
+export const LOG_FLUSH_TIMEOUT_MS = 1000
+
+interface DropReporter {
+  warn (obj: object, msg: string): void
+}
+
+/**
+ * The daemon's stdout for JSON logs: written asynchronously (sonic-boom, `sync: false`) into a bounded buffer, so a
+ * log consumer that stops reading never blocks a request and one that goes away never stops the daemon. pino's own
+ * default destination is also asynchronous, but unbounded, and flushes synchronously at exit, retrying forever on
+ * EAGAIN or EPIPE: a daemon whose stdout was stuck or closed could not exit on SIGTERM.
+ */
+export class StdoutLog {
+  readonly #sonic: ReturnType<typeof pino.destination>
+  readonly #maxBytes: number
+  #dropped = 0
+  /** A report went out with the last 'drain': close() waits for that line too. */
+  #reported = false
+  #broken = false
+  #closed = false
+  #closing: Promise<void> | undefined
+  #reporter: DropReporter | undefined
+  /** What pino writes to: lines go to the buffer until the destination broke or closed, then nowhere. */
+  readonly stream = { write: (line: string): void => { if (!this.#broken && !this.#closed) this.#sonic.write(line) } }
+
+  constructor (fd = 1, maxBytes = LOG_BUFFER_BYTES) {
+    // Opening process.stdout makes a pipe or socket on fd 1 non-blocking, so a stuck write answers EAGAIN (retried
+    // from a timer) instead of holding a thread of libuv's pool.
+    if (fd === 1) void process.stdout.isTTY
+    this.#maxBytes = maxBytes
+    // Registered before pino's own exit hook: whatever is still buffered at exit is dropped rather than flushed
+    // synchronously, which is what hung (the orderly stop has already waited, bounded, in close()).
+    process.prependListener('exit', () => this.#stop())
+    // A process ending on its own (a failed start) would otherwise wait on a stuck pipe's retries forever.
+    process.prependListener('beforeExit', () => { void this.close() })
+    this.#sonic = pino.destination({
+      dest: fd,
+      sync: false,
+      maxLength: maxBytes,
+      // While open, a full pipe is retried every 100 ms (the buffer bounds what waits); once closed, it is not.
+      retryEAGAIN: () => !this.#closed
+    })
+    this.#sonic.on('drop', () => { this.#dropped++ })
+    // pino turns EPIPE into silence itself; any write error means the same here: stop logging, keep running.
+    this.#sonic.on('error', () => { this.#broken = true })
+    this.#sonic.on('drain', () => this.#reportDrops())
+  }
+
+  /** Lines dropped since the last report. */
+  get dropped (): number { return this.#dropped }
+
+  /** Where to say how many lines were dropped, once the buffer has drained. */
+  reportDropsTo (logger: DropReporter): void {
+    this.#reporter = logger
+  }
+
+  /** Waits at most `timeoutMs` for the buffered lines to be written, then stops writing. Never rejects. */
+  async close (timeoutMs = LOG_FLUSH_TIMEOUT_MS): Promise<void> {
+    this.#closing ??= (async () => {
+      const deadline = Date.now() + timeoutMs
+      do {
+        this.#reported = false
+        await this.#drained(deadline - Date.now())
+      } while (this.#reported && Date.now() < deadline)
+      this.#stop()
+    })()
+    return await this.#closing
+  }
+
+  #reportDrops (): void {
+    if (this.#dropped === 0 || this.#reporter === undefined || this.#broken || this.#closed) return
+    const droppedLines = this.#dropped
+    this.#dropped = 0
+    this.#reported = true
+    this.#reporter.warn({ droppedLines, bufferBytes: this.#maxBytes },
+      'log lines dropped: stdout was not read while the log buffer was full')
+  }
+
+  async #drained (timeoutMs: number): Promise<void> {
+    if (this.#broken || this.#closed || timeoutMs <= 0) return
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        this.#sonic.off('drain', done)
+        this.#sonic.off('error', done)
+        resolve()
+      }
+      const timer = setTimeout(done, timeoutMs)
+      this.#sonic.on('drain', done)
+      this.#sonic.on('error', done)
+      // An empty write queues behind what is buffered: 'drain' follows once all of it is written.
+      this.#sonic.write('')
+    })
+  }
+
+  #stop (): void {
+    if (this.#closed) return
+    this.#closed = true
+    // destroy() empties the buffer and marks the stream destroyed, so pino's exit hook has nothing to flush.
+    this.#sonic.destroy()
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { pino } from 'pino'
 import { buildApp } from '../app.js'
-import { loggerOptions } from '../logging.js'
+import { loggerOptions, type StdoutLog } from '../logging.js'
 
 /** Exit code for a start-up failure (bad config, missing plugin...). */
 export const EXIT_CONFIG = 1
@@ -19,6 +19,8 @@ export interface BootOptions {
   readonly quiet?: boolean
   /** With `quiet`: each warning logged while building (NODE_ENV, signature checks off...) as one line. */
   readonly onWarning?: (message: string) => void
+  /** Where the daemon's JSON logs go (pretty output keeps pino-pretty's own stream). Default: pino's stdout. */
+  readonly logs?: StdoutLog
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -42,11 +44,13 @@ export async function boot (options: BootOptions = {}): Promise<FastifyInstance>
     level: options.quiet === true ? 'error' : level,
     format: options.quiet === true ? 'json' : process.env.LOG_FORMAT,
     nodeEnv: process.env.NODE_ENV,
-    isTTY: process.stdout.isTTY
+    isTTY: process.stdout.isTTY,
+    stream: options.quiet === true ? undefined : options.logs?.stream
   })
   const app = await buildApp(options.quiet !== true
     ? { logger }
     : options.onWarning !== undefined ? { loggerInstance: warningLogger(options.onWarning) } : { logger: false })
+  options.logs?.reportDropsTo(app.log)
   await app.ready()
   return app
 }

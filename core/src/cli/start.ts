@@ -1,10 +1,16 @@
 import { bootOrExit, startupMessage, EXIT_CONFIG } from './boot.js'
 import { handleSignals, listenAddress } from '../server.js'
+import { StdoutLog } from '../logging.js'
 
 /** `operator start`: validate everything, listen, and stop gracefully on SIGTERM/SIGINT. */
 export async function startCommand (): Promise<number> {
-  const app = await bootOrExit()
-  if (typeof app === 'number') return app
+  // JSON logs go through a bounded buffer: a stdout nobody reads, or one that was closed, costs log lines, not the daemon.
+  const logs = new StdoutLog()
+  const app = await bootOrExit({ logs })
+  if (typeof app === 'number') {
+    await logs.close()
+    return app
+  }
   // Every rule on the configuration ran while the app was built, exactly as for `operator config check`.
   const env = app.operator.env
   const { host, port } = listenAddress(env)
@@ -13,6 +19,7 @@ export async function startCommand (): Promise<number> {
   } catch (err) {
     process.stderr.write(`${startupMessage(err)}\n`)
     await app.close()
+    await logs.close()
     return EXIT_CONFIG
   }
   if (env.TWILIO_AUTH_TOKEN === '' && env.HOST === '') {
@@ -22,6 +29,7 @@ export async function startCommand (): Promise<number> {
   process.on('unhandledRejection', (reason) => {
     app.log.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection (daemon keeps running)')
   })
-  handleSignals(app, env.SHUTDOWN_GRACE_MS)
+  // The last lines ('stopped') get a bounded moment to reach stdout; a stuck reader cannot hold the exit.
+  handleSignals(app, env.SHUTDOWN_GRACE_MS, (code) => { void logs.close().then(() => process.exit(code)) })
   return await new Promise<number>(() => {}) // runs until a signal exits the process
 }
