@@ -71,3 +71,12 @@ export const ERR_STATE_UNAVAILABLE = createError<'OPR_ERR_STATE_UNAVAILABLE', Ar
 // What a phone sees when `more` cannot reach the stored pages: one plain line, never the library's text.
 export const ERR_PAGES_UNAVAILABLE = createError<'OPR_ERR_PAGES_UNAVAILABLE'>(
   'OPR_ERR_PAGES_UNAVAILABLE', 'Pages are unavailable right now; try again in a minute.', 503)
+// The durable store (SQLite in OPERATOR_DATA_DIR, or PostgreSQL at DATABASE_URL).
+export const ERR_STORE_OPEN = createError<'OPR_ERR_STORE_OPEN', Args2>(
+  'OPR_ERR_STORE_OPEN', 'Cannot open the store at %s: %s', 500)
+export const ERR_STORE_SETTINGS = createError<'OPR_ERR_STORE_SETTINGS', Args1>(
+  'OPR_ERR_STORE_SETTINGS', '%s', 500)
+export const ERR_STORE_QUERY = createError<'OPR_ERR_STORE_QUERY', Args1>(
+  'OPR_ERR_STORE_QUERY', 'Invalid history query: %s', 400)
+export const ERR_STORE_CURSOR = createError<'OPR_ERR_STORE_CURSOR'>(
+  'OPR_ERR_STORE_CURSOR', 'Invalid history cursor: give back the `next` of an earlier page', 400)

@@ -1,0 +1,110 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { Database } from './schema.js'
+import { ERR_STORE_OPEN, ERR_STORE_SETTINGS } from '../errors.js'
+import { redactUrl } from '../logging.js'
+import { SQLITE_FILE } from './settings.js'
+import type { Store, StoreSettings } from './types.js'
+
+export type StoreLog = Pick<FastifyBaseLogger, 'warn' | 'info' | 'debug' | 'error'>
+
+// Every call to PostgreSQL has a bound: connecting, and each statement (the server cancels it).
+const PG_CONNECT_TIMEOUT_MS = 5000
+const PG_STATEMENT_TIMEOUT_MS = 15_000
+const PG_POOL_MAX = 5
+// How long a SQLite writer waits for another process's write lock before failing.
+const SQLITE_BUSY_MS = 5000
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+
+function oneLine (err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? ''
+}
+
+/** Where the store is, fit for logs and `config check`: the file, or the URL without its password. */
+export function storeLocation (settings: StoreSettings): string {
+  return settings.engine === 'sqlite' ? join(settings.dataDir, SQLITE_FILE) : redactUrl(settings.databaseUrl)
+}
+
+async function openSqlite (settings: StoreSettings): Promise<Kysely<Database>> {
+  const [{ default: BetterSqlite3 }, { Kysely, SqliteDialect }] = await Promise.all([import('better-sqlite3'), import('kysely')])
+  const file = join(settings.dataDir, SQLITE_FILE)
+  let database
+  try {
+    mkdirSync(settings.dataDir, { recursive: true })
+    database = new BetterSqlite3(file, { timeout: SQLITE_BUSY_MS })
+    // WAL: readers do not block the writer; synchronous=NORMAL: a commit survives the process being killed (only a
+    // power loss may take the last transactions), at a fraction of FULL's fsyncs.
+    database.pragma('journal_mode = WAL')
+    database.pragma('synchronous = NORMAL')
+    database.pragma(`busy_timeout = ${SQLITE_BUSY_MS}`)
+    database.pragma('foreign_keys = ON')
+  } catch (err) {
+    database?.close()
+    throw new ERR_STORE_OPEN(file, oneLine(err))
+  }
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+}
+
+async function openPostgres (settings: StoreSettings, log: StoreLog): Promise<Kysely<Database>> {
+  const [{ default: pg }, { Kysely, PostgresDialect }] = await Promise.all([import('pg'), import('kysely')])
+  if (settings.schema !== undefined && !SCHEMA_NAME.test(settings.schema)) throw new ERR_STORE_SETTINGS(`Invalid PostgreSQL schema name '${settings.schema}'`)
+  const pool = new pg.Pool({
+    connectionString: settings.databaseUrl,
+    max: PG_POOL_MAX,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: PG_STATEMENT_TIMEOUT_MS,
+    query_timeout: PG_STATEMENT_TIMEOUT_MS + 1000,
+    application_name: 'operator',
+    ...(settings.schema !== undefined ? { options: `-c search_path=${settings.schema}` } : {}),
+    // 64-bit integers (ids, times in ms, counts) as numbers for this pool only: pg's global parsers are shared with
+    // plugins. Epoch milliseconds and row counts stay far below 2^53.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser
+    }
+  })
+  // An idle connection dropped by the server emits here; unhandled, it would end the process.
+  pool.on('error', (err) => { log.warn({ err: oneLine(err) }, 'store: an idle PostgreSQL connection failed; the pool replaces it') })
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+}
+
+/** Opens the store the settings name; nothing is migrated until `migrate()`. PostgreSQL connects on first use. */
+export async function openStore (settings: StoreSettings, log: StoreLog): Promise<Store> {
+  const now = settings.now ?? Date.now
+  const db = settings.engine === 'postgres' ? await openPostgres(settings, log) : await openSqlite(settings)
+  const [{ SqlMessageRepository }, { SqlIdempotencyStore }, { runMigrations, pendingMigrations }] = await Promise.all([
+    import('./messages.js'), import('./idempotency.js'), import('./migrate.js')
+  ])
+  const { sql } = await import('kysely')
+  const location = storeLocation(settings)
+  let closed = false
+  return {
+    engine: settings.engine,
+    messages: new SqlMessageRepository(db, now),
+    idempotency: new SqlIdempotencyStore(db, now),
+    async migrate () {
+      const applied = await runMigrations(db, settings.engine, now)
+      if (applied.length > 0) log.info({ engine: settings.engine, applied }, 'store: migrations applied')
+      return { applied }
+    },
+    async check () {
+      const started = performance.now()
+      try {
+        await sql`select 1`.execute(db)
+        const latencyMs = performance.now() - started
+        const pending = await pendingMigrations(db, settings.engine)
+        return { engine: settings.engine, status: 'ok', latencyMs, pending, location }
+      } catch (err) {
+        return { engine: settings.engine, status: 'down', latencyMs: performance.now() - started, pending: [], location, error: oneLine(err) }
+      }
+    },
+    async close () {
+      if (closed) return
+      closed = true
+      await db.destroy()
+    }
+  }
+}
