@@ -14,7 +14,7 @@ const MAX_LIMIT = 1000
 // behind one long delete (SQLite has one writer at a time).
 const PRUNE_BATCH = 5000
 // Parameters per statement stay under SQLite's limit (32766) and PostgreSQL's (65535): 15 columns a row.
-const INSERT_CHUNK = 500
+const INSERT_CHUNK = 2000
 
 type Eb = ExpressionBuilder<Database, 'messages'>
 
@@ -90,6 +90,12 @@ export class SqlMessageRepository implements MessageRepository {
     if (batch.length === 0) return []
     const now = this.now()
     const rows = batch.map((m) => toRow(m, now))
+    // One statement is atomic by itself and holds SQLite's write lock for no longer than it runs; a transaction
+    // (which holds it across awaits) only for batches too big for one statement.
+    if (rows.length <= INSERT_CHUNK) {
+      const inserted = await this.db.insertInto('messages').values(rows).returning('id').execute()
+      return inserted.map((r) => Number(r.id))
+    }
     return await this.db.transaction().execute(async (trx) => {
       const ids: number[] = []
       for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
