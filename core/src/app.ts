@@ -24,6 +24,8 @@ import { smsChannel } from './channels/sms/index.js'
 import { localExecRoute } from './local-exec/route.js'
 import { ConnectionTracker } from './connections.js'
 import { redactUrl } from './logging.js'
+import { defaultStoreMode, startStore, type StoreMode } from './store/start.js'
+import { registerStoreSystem } from './store/system.js'
 
 export interface BuildOptions {
   /** The environment to validate; default process.env with `.env` read from `cwd`. */
@@ -37,6 +39,11 @@ export interface BuildOptions {
   /** Fastify's logger option (pino options, an instance, or false). Default: off. */
   readonly logger?: FastifyServerOptions['logger']
   readonly loggerInstance?: FastifyServerOptions['loggerInstance']
+  /**
+   * The durable store (OPERATOR_DATA_DIR / DATABASE_URL): `migrate` (open and apply migrations), `open`, or `off`.
+   * Default: `migrate` for the process's own environment; with `env` given, only when it names one of the two.
+   */
+  readonly store?: StoreMode
 }
 
 // core/dist/app.js → the monorepo root (and core's own node_modules): where first-party plugins are installed.
@@ -105,6 +112,10 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     // One state for the whole daemon: pages here, idempotency and rate limits in the SMS channel, one Redis client.
     const state = await createState(stateSettings(env), instance.log.child({ part: 'state' }))
     const pages = state.pages
+    // The durable store: history and records that outlive a restart. Opening it is a start-up step like config: a
+    // directory that cannot be written or a database that cannot be migrated stops the start with a one-line error.
+    const store = await startStore(options.store ?? defaultStoreMode(options.env), env, cwd, instance.log.child({ part: 'store' }))
+      .catch(async (err: unknown) => { await state.close(); throw err })
     const health = new HealthRunner(registry.systems, env.HEALTH_DEADLINE_MS, instance.log.child({ part: 'health' }))
     const dispatcher = new Dispatcher({
       registry, pages, log: instance.log.child({ part: 'dispatch' }),
@@ -112,12 +123,18 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     })
     const host = createHostView(VERSION, registry, health, () => dispatcher)
     const core: OperatorCore = {
-      version: VERSION, startedAt: Date.now(), env, rawEnv, configFile, registry, pools, pages, state, health, dispatcher, host, plugins: [], ready: false
+      version: VERSION, startedAt: Date.now(), env, rawEnv, configFile, registry, pools, pages, state, store, health, dispatcher, host, plugins: [], ready: false
     }
     instance.decorate('operator', core)
     const stopSelf = registerSelfSystem(registry, VERSION, core.startedAt)
+    if (store !== undefined) registerStoreSystem(registry, store)
 
-    await loadPlugins(instance, core, configFile, rawEnv, options.plugins ?? [], [cwd, CORE_DIR])
+    try {
+      await loadPlugins(instance, core, configFile, rawEnv, options.plugins ?? [], [cwd, CORE_DIR])
+    } catch (err) {
+      await store?.close()
+      throw err
+    }
 
     instance.addHook('onReady', async () => {
       registry.freeze(configFile.primary)
@@ -128,6 +145,7 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
       stopSelf()
       await pools.close()
       await state.close()
+      await store?.close()
     })
   }, { name: '@operator/core', fastify: '5.x', dependencies: ['@fastify/env'] }))
   await app.register(smsChannel)

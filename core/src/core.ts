@@ -8,6 +8,7 @@ import type { Dispatcher } from './dispatch/dispatcher.js'
 import type { HealthRunner } from './dispatch/health.js'
 import type { PageStore } from './state/pages.js'
 import type { State } from './state/select.js'
+import type { Store } from './store/types.js'
 
 /** The daemon's parts, decorated onto the root Fastify instance as `fastify.operator`. */
 export interface OperatorCore {
@@ -22,6 +23,8 @@ export interface OperatorCore {
   readonly pages: PageStore
   /** The hot state (pages, idempotency records) and, with Redis, its one shared connection and breaker. */
   readonly state: State
+  /** The durable store (SQLite in OPERATOR_DATA_DIR, or PostgreSQL at DATABASE_URL); undefined when not opened. */
+  readonly store: Store | undefined
   readonly health: HealthRunner
   readonly dispatcher: Dispatcher
   readonly host: HostView

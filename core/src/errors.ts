@@ -74,6 +74,8 @@ export const ERR_PAGES_UNAVAILABLE = createError<'OPR_ERR_PAGES_UNAVAILABLE'>(
 // The durable store (SQLite in OPERATOR_DATA_DIR, or PostgreSQL at DATABASE_URL).
 export const ERR_STORE_OPEN = createError<'OPR_ERR_STORE_OPEN', Args2>(
   'OPR_ERR_STORE_OPEN', 'Cannot open the store at %s: %s', 500)
+export const ERR_STORE_MIGRATE = createError<'OPR_ERR_STORE_MIGRATE', Args2>(
+  'OPR_ERR_STORE_MIGRATE', 'Cannot apply the store\'s migrations (%s): %s', 500)
 export const ERR_STORE_SETTINGS = createError<'OPR_ERR_STORE_SETTINGS', Args1>(
   'OPR_ERR_STORE_SETTINGS', '%s', 500)
 export const ERR_STORE_QUERY = createError<'OPR_ERR_STORE_QUERY', Args1>(

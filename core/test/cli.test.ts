@@ -32,7 +32,7 @@ async function operator (args: string[], cwd: string, env: Record<string, string
 t.test('exec "status" prints a line for self on a fresh directory with no config', async (t) => {
   const r = await operator(['exec', 'status'], appDir())
   t.equal(r.code, 0)
-  t.match(r.stdout, /^self ok up \d+s, \d+MB rss, loop p99 [\d.]+ms, v0\.1\.0\n$/)
+  t.match(r.stdout, /^self ok up \d+s, \d+MB rss, loop p99 [\d.]+ms, v0\.1\.0\nstore ok sqlite [\d.]+ms\n$/)
 })
 
 t.test('exec "helth" suggests health and exits non-zero', async (t) => {
@@ -60,7 +60,7 @@ t.test('config check reports what is enabled; plugins says why for each', async 
   const dir = appDir({ plugins: [{ package: 'prometheus', enabled: false }] })
   const check = await operator(['config', 'check'], dir)
   t.equal(check.code, 0)
-  t.match(check.stdout, /^Config OK \(.*operator\.config\.json\): 1 plugin\(s\) enabled: builtin\n$/)
+  t.match(check.stdout, /^Config OK \(.*operator\.config\.json\): 1 plugin\(s\) enabled: builtin\nStore: sqlite at .*operator\.db \(directory writable\); migrations (applied|pending .*)\n$/)
   const list = await operator(['plugins'], dir)
   t.match(list.stdout, /\[on\] +@operator\/plugin-commands-builtin@0\.1\.0 - built in, enabled by default\n +name: builtin; commands: help, status, health, more/)
   t.match(list.stdout, /\[off\] @operator\/plugin-prometheus - disabled in the config file/)

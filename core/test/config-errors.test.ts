@@ -34,7 +34,7 @@ t.test('config check refuses exactly what start refuses, with the same line', as
 t.test('a production config with what it needs passes config check', async (t) => {
   const r = await operator(['config', 'check'], appDir(t), { NODE_ENV: 'production', TWILIO_AUTH_TOKEN: 'tok', AUTHORIZED_NUMBERS: '+14155550100' })
   t.equal(r.code, 0, r.stderr)
-  t.equal(r.stdout, 'Config OK (no config file (defaults)): 1 plugin(s) enabled: builtin\n')
+  t.match(r.stdout, /^Config OK \(no config file \(defaults\)\): 1 plugin\(s\) enabled: builtin\nStore: sqlite at .*\/data\/operator\.db \(directory writable\); migrations pending \(applied at start\): 0001_messages_idempotency\n$/)
 })
 
 t.test('a bad value in core\'s environment names the variable and the value', async (t) => {
@@ -128,7 +128,7 @@ t.test('the database README\'s config example passes with and without DB_STATS_U
   const env = { DB_URL: 'postgres://operator@127.0.0.1:1/app' }
   const without = await operator(['config', 'check'], dir, env)
   t.equal(without.code, 0, without.stderr)
-  t.match(without.stdout, /plugin\(s\) enabled: builtin, db\n$/)
+  t.match(without.stdout, /plugin\(s\) enabled: builtin, db\nStore: sqlite at /)
   const withIt = await operator(['config', 'check'], dir, { ...env, DB_STATS_URL: 'postgres://stats@127.0.0.1:1/pgbouncer' })
   t.equal(withIt.code, 0, withIt.stderr)
 })

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { pino } from 'pino'
 import { buildApp } from '../app.js'
 import { loggerOptions, type StdoutLog } from '../logging.js'
+import type { StoreMode } from '../store/start.js'
 
 /** Exit code for a start-up failure (bad config, missing plugin...). */
 export const EXIT_CONFIG = 1
@@ -21,6 +22,8 @@ export interface BootOptions {
   readonly onWarning?: (message: string) => void
   /** Where the daemon's JSON logs go (pretty output keeps pino-pretty's own stream). Default: pino's stdout. */
   readonly logs?: StdoutLog
+  /** What to do with the durable store (default: open it and apply pending migrations). */
+  readonly store?: StoreMode
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -47,9 +50,10 @@ export async function boot (options: BootOptions = {}): Promise<FastifyInstance>
     isTTY: process.stdout.isTTY,
     stream: options.quiet === true ? undefined : options.logs?.stream
   })
+  const store = options.store !== undefined ? { store: options.store } : {}
   const app = await buildApp(options.quiet !== true
-    ? { logger }
-    : options.onWarning !== undefined ? { loggerInstance: warningLogger(options.onWarning) } : { logger: false })
+    ? { logger, ...store }
+    : options.onWarning !== undefined ? { loggerInstance: warningLogger(options.onWarning), ...store } : { logger: false, ...store })
   options.logs?.reportDropsTo(app.log)
   await app.ready()
   return app

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
-import { bootOrExit, type BootOptions } from './boot.js'
+import { bootOrExit, EXIT_CONFIG, type BootOptions } from './boot.js'
+import { describeStore } from '../store/system.js'
 
-async function withApp (fn: (app: FastifyInstance) => string, options: BootOptions = { quiet: true }): Promise<number> {
+async function withApp (fn: (app: FastifyInstance) => string, options: BootOptions = { quiet: true, store: 'off' }): Promise<number> {
   const app = await bootOrExit(options)
   if (typeof app === 'number') return app
   try {
@@ -35,10 +36,18 @@ export async function pluginsCommand (): Promise<number> {
 /** `operator config check`: everything start-up validates (and warns about), then exit. */
 export async function configCheckCommand (): Promise<number> {
   const onWarning = (message: string): void => { process.stderr.write(`operator: warning: ${message}\n`) }
-  return await withApp((app) => {
-    const { plugins, configFile } = app.operator
+  const app = await bootOrExit({ quiet: true, onWarning, store: 'open' })
+  if (typeof app === 'number') return app
+  try {
+    const { plugins, configFile, store } = app.operator
     const enabled = plugins.filter((p) => p.enabled).map((p) => p.name ?? p.specifier)
     const source = configFile.path ?? 'no config file (defaults)'
-    return `Config OK (${source}): ${enabled.length} plugin(s) enabled: ${enabled.join(', ')}`
-  }, { quiet: true, onWarning })
+    // The store is opened, not migrated: the daemon's start applies what is pending.
+    const check = store === undefined ? undefined : await store.check()
+    process.stdout.write(`Config OK (${source}): ${enabled.length} plugin(s) enabled: ${enabled.join(', ')}\n`)
+    if (check !== undefined) process.stdout.write(`${describeStore(check)}\n`)
+    return check?.status === 'down' ? EXIT_CONFIG : 0
+  } finally {
+    await app.close()
+  }
 }

@@ -45,6 +45,10 @@ export const envSchema = {
     REDIS_URL: { type: 'string', default: '' },
     /** What one message may spend waiting on Redis over all its calls; past it Redis is treated as down (breaker). */
     STATE_BUDGET_MS: { type: 'integer', minimum: 10, maximum: 5000, default: 300 },
+    /** The embedded store's directory (SQLite `operator.db`), relative to the working directory. */
+    OPERATOR_DATA_DIR: { type: 'string', default: './data' },
+    /** postgres://…: the store in PostgreSQL instead, shared by several replicas. */
+    DATABASE_URL: { type: 'string', default: '' },
     PROMETHEUS_URL: { type: 'string' },
     DATADOG_API_KEY: { type: 'string' },
     DATADOG_APP_KEY: { type: 'string' },
@@ -89,5 +93,7 @@ export interface OperatorEnv {
   STATE_STORE: '' | 'memory' | 'redis'
   REDIS_URL: string
   STATE_BUDGET_MS: number
+  OPERATOR_DATA_DIR: string
+  DATABASE_URL: string
   [key: string]: unknown
 }

@@ -58,6 +58,8 @@ async function openPostgres (settings: StoreSettings, log: StoreLog): Promise<Ky
     statement_timeout: PG_STATEMENT_TIMEOUT_MS,
     query_timeout: PG_STATEMENT_TIMEOUT_MS + 1000,
     application_name: 'operator',
+    // Idle connections never hold the process open (a one-shot CLI command, a failed start).
+    allowExitOnIdle: true,
     ...(settings.schema !== undefined ? { options: `-c search_path=${settings.schema}` } : {}),
     // 64-bit integers (ids, times in ms, counts) as numbers for this pool only: pg's global parsers are shared with
     // plugins. Epoch milliseconds and row counts stay far below 2^53.
