@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely'
-import type { Database } from './schema.js'
+import { sql } from './sql.js'
+import type { Db } from './db.js'
 import { CLAIMED, PENDING, type IdempotencyClaim } from '../state/idempotency.js'
 import type { DurableIdempotencyStore } from './types.js'
 
@@ -9,50 +9,40 @@ import type { DurableIdempotencyStore } from './types.js'
  * (replicas on PostgreSQL, processes on one SQLite file) exactly one gets a row back.
  */
 export class SqlIdempotencyStore implements DurableIdempotencyStore {
-  constructor (private readonly db: Kysely<Database>, private readonly now: () => number) {}
+  constructor (private readonly db: Db, private readonly now: () => number) {}
 
   async claim (key: string, leaseMs: number, owner: string): Promise<IdempotencyClaim> {
     const now = this.now()
-    const won = await this.db.insertInto('idempotency')
-      .values({ key, state: 'pending', answer: null, owner, expires_at: now + leaseMs })
-      .onConflict((oc) => oc.column('key')
-        .doUpdateSet((eb) => ({
-          state: 'pending', answer: null, owner: eb.ref('excluded.owner'), expires_at: eb.ref('excluded.expires_at')
-        }))
-        .where('idempotency.expires_at', '<=', now))
-      .returning('key')
-      .executeTakeFirst()
-    if (won !== undefined) return CLAIMED
+    const won = await this.db.all(sql`insert into idempotency (key, state, answer, owner, expires_at)
+      values (${key}, 'pending', null, ${owner}, ${now + leaseMs})
+      on conflict (key) do update set state = 'pending', answer = null, owner = excluded.owner, expires_at = excluded.expires_at
+      where idempotency.expires_at <= ${now}
+      returning key`)
+    if (won.length > 0) return CLAIMED
     // Someone else's live record. If it lapses between the two statements, say pending: the caller looks again.
     return (await this.peek(key)) ?? PENDING
   }
 
   async renew (key: string, leaseMs: number, owner: string): Promise<void> {
     const now = this.now()
-    await this.db.updateTable('idempotency')
-      .set({ expires_at: now + leaseMs })
-      .where('key', '=', key).where('state', '=', 'pending').where('owner', '=', owner).where('expires_at', '>', now)
-      .execute()
+    await this.db.run(sql`update idempotency set expires_at = ${now + leaseMs}
+      where key = ${key} and state = 'pending' and owner = ${owner} and expires_at > ${now}`)
   }
 
   async complete (key: string, answer: string, ttlMs: number): Promise<void> {
     const expires = this.now() + ttlMs
-    await this.db.insertInto('idempotency')
-      .values({ key, state: 'done', answer, owner: null, expires_at: expires })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ state: 'done', answer, expires_at: expires }))
-      .execute()
+    await this.db.run(sql`insert into idempotency (key, state, answer, owner, expires_at) values (${key}, 'done', ${answer}, null, ${expires})
+      on conflict (key) do update set state = 'done', answer = excluded.answer, expires_at = excluded.expires_at`)
   }
 
   async peek (key: string): Promise<IdempotencyClaim | undefined> {
-    const row = await this.db.selectFrom('idempotency').select(['state', 'answer'])
-      .where('key', '=', key).where('expires_at', '>', this.now())
-      .executeTakeFirst()
+    const [row] = await this.db.all<{ state: string, answer: string | null }>(
+      sql`select state, answer from idempotency where key = ${key} and expires_at > ${this.now()}`)
     if (row === undefined) return undefined
     return row.state === 'done' && row.answer !== null ? { state: 'done', answer: row.answer } : PENDING
   }
 
   async prune (): Promise<number> {
-    const result = await this.db.deleteFrom('idempotency').where('expires_at', '<=', this.now()).executeTakeFirst()
-    return Number(result.numDeletedRows)
+    return await this.db.run(sql`delete from idempotency where expires_at <= ${this.now()}`)
   }
 }

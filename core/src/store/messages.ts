@@ -1,5 +1,5 @@
-import { sql, type ExpressionBuilder, type Expression, type Kysely, type SqlBool, type Selectable } from 'kysely'
-import type { Database, MessagesTable } from './schema.js'
+import { join, raw, sql, type Sql, type SqlValue } from './sql.js'
+import type { Db } from './db.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import { ERR_STORE_QUERY } from '../errors.js'
 import type {
@@ -16,29 +16,40 @@ const PRUNE_BATCH = 5000
 // Parameters per statement stay under SQLite's limit (32766) and PostgreSQL's (65535): 15 columns a row.
 const INSERT_CHUNK = 2000
 
-type Eb = ExpressionBuilder<Database, 'messages'>
+const COLUMNS = 'time, direction, channel, number, role, text, command, plugin, outcome, segments, duration_ms, message_sid, provider_sid, delivery_status'
+const SELECT = raw(`select id, ${COLUMNS} from messages`)
 
-function toRow (m: NewMessage, now: number): Omit<MessagesTable, 'id'> {
-  return {
-    time: m.time ?? now,
-    direction: m.direction,
-    channel: m.channel,
-    number: m.number,
-    role: m.role ?? null,
-    // Unknown senders' words are never kept, whatever the caller passed.
-    text: m.outcome === 'unknown-sender' ? null : m.text ?? null,
-    command: m.command ?? null,
-    plugin: m.plugin ?? null,
-    outcome: m.outcome,
-    segments: m.segments ?? 0,
-    duration_ms: m.durationMs ?? null,
-    message_sid: m.messageSid ?? null,
-    provider_sid: m.providerSid ?? null,
-    delivery_status: m.deliveryStatus ?? null
-  }
+interface MessageRow {
+  [column: string]: unknown
+  id: number
+  time: number
+  direction: string
+  channel: string
+  number: string
+  role: string | null
+  text: string | null
+  command: string | null
+  plugin: string | null
+  outcome: string
+  segments: number
+  duration_ms: number | null
+  message_sid: string | null
+  provider_sid: string | null
+  delivery_status: string | null
 }
 
-function fromRow (r: Selectable<MessagesTable>): MessageRecord {
+function values (m: NewMessage, now: number): Sql {
+  const v: SqlValue[] = [
+    m.time ?? now, m.direction, m.channel, m.number, m.role ?? null,
+    // Unknown senders' words are never kept, whatever the caller passed.
+    m.outcome === 'unknown-sender' ? null : m.text ?? null,
+    m.command ?? null, m.plugin ?? null, m.outcome, m.segments ?? 0, m.durationMs ?? null,
+    m.messageSid ?? null, m.providerSid ?? null, m.deliveryStatus ?? null
+  ]
+  return sql`(${join(v.map((x) => sql`${x}`), ', ')})`
+}
+
+function fromRow (r: MessageRow): MessageRecord {
   return {
     id: Number(r.id),
     time: Number(r.time),
@@ -63,17 +74,21 @@ function likePattern (text: string): string {
   return '%' + text.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'
 }
 
-function filters (eb: Eb, f: MessageFilter): Array<Expression<SqlBool>> {
-  const where: Array<Expression<SqlBool>> = []
-  if (f.since !== undefined) where.push(eb('time', '>=', f.since))
-  if (f.until !== undefined) where.push(eb('time', '<', f.until))
-  if (f.number !== undefined) where.push(eb('number', '=', f.number))
-  if (f.command !== undefined) where.push(eb('command', '=', f.command))
-  if (f.outcome !== undefined) where.push(eb('outcome', '=', f.outcome))
-  if (f.direction !== undefined) where.push(eb('direction', '=', f.direction))
+function conditions (f: MessageFilter): Sql[] {
+  const where: Sql[] = []
+  if (f.since !== undefined) where.push(sql`time >= ${f.since}`)
+  if (f.until !== undefined) where.push(sql`time < ${f.until}`)
+  if (f.number !== undefined) where.push(sql`number = ${f.number}`)
+  if (f.command !== undefined) where.push(sql`command = ${f.command}`)
+  if (f.outcome !== undefined) where.push(sql`outcome = ${f.outcome}`)
+  if (f.direction !== undefined) where.push(sql`direction = ${f.direction}`)
   // lower() on both sides: one expression for both engines (PostgreSQL's LIKE is case-sensitive, SQLite's is not).
-  if (f.text !== undefined && f.text !== '') where.push(sql<SqlBool>`lower(${eb.ref('text')}) like ${likePattern(f.text)} escape '\\'`)
+  if (f.text !== undefined && f.text !== '') where.push(sql`lower(text) like ${likePattern(f.text)} escape '\\'`)
   return where
+}
+
+function whereClause (where: Sql[]): Sql {
+  return where.length === 0 ? raw('') : sql` where ${join(where, ' and ')}`
 }
 
 function checkFilter (f: MessageFilter): void {
@@ -84,23 +99,20 @@ function checkFilter (f: MessageFilter): void {
 }
 
 export class SqlMessageRepository implements MessageRepository {
-  constructor (private readonly db: Kysely<Database>, private readonly now: () => number) {}
+  constructor (private readonly db: Db, private readonly now: () => number) {}
 
   async insert (batch: readonly NewMessage[]): Promise<number[]> {
     if (batch.length === 0) return []
     const now = this.now()
-    const rows = batch.map((m) => toRow(m, now))
-    // One statement is atomic by itself and holds SQLite's write lock for no longer than it runs; a transaction
-    // (which holds it across awaits) only for batches too big for one statement.
-    if (rows.length <= INSERT_CHUNK) {
-      const inserted = await this.db.insertInto('messages').values(rows).returning('id').execute()
-      return inserted.map((r) => Number(r.id))
-    }
-    return await this.db.transaction().execute(async (trx) => {
+    const statement = (rows: readonly NewMessage[]): Sql =>
+      sql`insert into messages (${raw(COLUMNS)}) values ${join(rows.map((m) => values(m, now)), ', ')} returning id`
+    // One statement is atomic by itself and holds SQLite's write lock for no longer than it runs; a transaction only
+    // for batches too big for one statement.
+    if (batch.length <= INSERT_CHUNK) return (await this.db.all<{ id: number }>(statement(batch))).map((r) => Number(r.id))
+    return await this.db.transaction(async (tx) => {
       const ids: number[] = []
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        const inserted = await trx.insertInto('messages').values(rows.slice(i, i + INSERT_CHUNK)).returning('id').execute()
-        for (const r of inserted) ids.push(Number(r.id))
+      for (let i = 0; i < batch.length; i += INSERT_CHUNK) {
+        for (const r of await tx.all<{ id: number }>(statement(batch.slice(i, i + INSERT_CHUNK)))) ids.push(Number(r.id))
       }
       return ids
     })
@@ -110,19 +122,13 @@ export class SqlMessageRepository implements MessageRepository {
     checkFilter(q)
     const limit = q.limit ?? DEFAULT_LIMIT
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new ERR_STORE_QUERY(`limit must be 1 to ${MAX_LIMIT}`)
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
-    const rows = await this.db.selectFrom('messages').selectAll()
-      .where((eb) => {
-        const where = filters(eb, q)
-        // Keyset paging: strictly older than the last row shown, so rows written meanwhile neither repeat nor shift it.
-        if (after !== undefined) {
-          where.push(eb.or([eb('time', '<', after.time), eb.and([eb('time', '=', after.time), eb('id', '<', after.id)])]))
-        }
-        return eb.and(where)
-      })
-      .orderBy('time', 'desc').orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute()
+    const where = conditions(q)
+    if (q.cursor !== undefined) {
+      // Keyset paging: strictly older than the last row shown, so rows written meanwhile neither repeat nor shift it.
+      const after = decodeCursor(q.cursor)
+      where.push(sql`(time < ${after.time} or (time = ${after.time} and id < ${after.id}))`)
+    }
+    const rows = await this.db.all<MessageRow>(sql`${SELECT}${whereClause(where)} order by time desc, id desc limit ${limit + 1}`)
     const items = rows.slice(0, limit).map(fromRow)
     const last = items[items.length - 1]
     return { items, next: rows.length > limit && last !== undefined ? encodeCursor(last) : undefined }
@@ -130,31 +136,19 @@ export class SqlMessageRepository implements MessageRepository {
 
   async count (unit: 'hour' | 'day', f: MessageFilter = {}): Promise<Bucket[]> {
     checkFilter(f)
-    const size = unit === 'hour' ? HOUR_MS : DAY_MS
     // Integer division on both engines (bigint / bigint): UTC buckets.
-    const start = sql<number>`(${sql.ref('time')} / ${sql.lit(size)}) * ${sql.lit(size)}`
-    const rows = await this.db.selectFrom('messages')
-      .select([start.as('start'), (eb) => eb.fn.countAll<number>().as('count')])
-      .where((eb) => eb.and(filters(eb, f)))
-      .groupBy(start)
-      .orderBy('start')
-      .execute()
+    const size = unit === 'hour' ? HOUR_MS : DAY_MS
+    const rows = await this.db.all<{ start: number, count: number }>(sql`select (time / ${raw(String(size))}) * ${raw(String(size))} as start, count(*) as count from messages${whereClause(conditions(f))} group by 1 order by 1`)
     return rows.map((r) => ({ start: Number(r.start), count: Number(r.count) }))
   }
 
   async segmentsPerDay (f: Pick<MessageFilter, 'since' | 'until'> = {}): Promise<SegmentsDay[]> {
     checkFilter(f)
-    const start = sql<number>`(${sql.ref('time')} / ${sql.lit(DAY_MS)}) * ${sql.lit(DAY_MS)}`
-    const rows = await this.db.selectFrom('messages')
-      .select([
-        start.as('start'),
-        sql<number>`coalesce(sum(case when direction = 'in' then segments else 0 end), 0)`.as('inbound'),
-        sql<number>`coalesce(sum(case when direction = 'out' then segments else 0 end), 0)`.as('outbound')
-      ])
-      .where((eb) => eb.and(filters(eb, f)))
-      .groupBy(start)
-      .orderBy('start')
-      .execute()
+    const day = raw(String(DAY_MS))
+    const rows = await this.db.all<{ start: number, inbound: number, outbound: number }>(sql`select (time / ${day}) * ${day} as start,
+      coalesce(sum(case when direction = 'in' then segments else 0 end), 0) as inbound,
+      coalesce(sum(case when direction = 'out' then segments else 0 end), 0) as outbound
+      from messages${whereClause(conditions(f))} group by 1 order by 1`)
     return rows.map((r) => ({ start: Number(r.start), inbound: Number(r.inbound), outbound: Number(r.outbound) }))
   }
 
@@ -163,10 +157,7 @@ export class SqlMessageRepository implements MessageRepository {
     const cutoff = this.now() - Math.floor(days * DAY_MS)
     let total = 0
     for (;;) {
-      const result = await this.db.deleteFrom('messages')
-        .where('id', 'in', (eb) => eb.selectFrom('messages').select('id').where('time', '<', cutoff).limit(PRUNE_BATCH))
-        .executeTakeFirst()
-      const deleted = Number(result.numDeletedRows)
+      const deleted = await this.db.run(sql`delete from messages where id in (select id from messages where time < ${cutoff} limit ${PRUNE_BATCH})`)
       total += deleted
       if (deleted < PRUNE_BATCH) return total
     }

@@ -1,56 +1,59 @@
-import { sql, type Kysely } from 'kysely'
-import type { StoreEngine } from './types.js'
-import type { Database } from './schema.js'
+import { raw } from './sql.js'
+import type { Db } from './db.js'
 
 /**
  * The schema's history, oldest first. A migration is never edited once released: a change is a new entry. Each runs
- * in its own transaction with its version row, on both engines.
+ * in its own transaction with its version row, on both engines; the SQL is the same for both but where noted.
  */
 export interface Migration {
   readonly version: string
-  up(db: Kysely<Database>, engine: StoreEngine): Promise<void>
+  up(db: Db): Promise<void>
 }
 
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: '0001_messages_idempotency',
-    async up (db, engine) {
+    async up (db) {
       // SQLite's INTEGER PRIMARY KEY is the rowid (64-bit); AUTOINCREMENT keeps ids of pruned rows from coming back,
-      // so a cursor never meets a reused id.
-      await db.schema.createTable('messages')
-        .addColumn('id', engine === 'postgres' ? 'bigserial' : 'integer', (c) => engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement())
-        .addColumn('time', 'bigint', (c) => c.notNull())
-        .addColumn('direction', 'text', (c) => c.notNull().check(sql`direction in ('in', 'out')`))
-        .addColumn('channel', 'text', (c) => c.notNull())
-        .addColumn('number', 'text', (c) => c.notNull())
-        .addColumn('role', 'text')
-        .addColumn('text', 'text')
-        .addColumn('command', 'text')
-        .addColumn('plugin', 'text')
-        .addColumn('outcome', 'text', (c) => c.notNull())
-        .addColumn('segments', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('duration_ms', 'integer')
-        .addColumn('message_sid', 'text')
-        .addColumn('provider_sid', 'text')
-        .addColumn('delivery_status', 'text')
-        .execute()
-      // The newest-first page, unfiltered and by each filter the console and `operator history` offer; (time, id)
+      // so a cursor never meets a reused id. Times are epoch milliseconds in a 64-bit integer on both engines, so
+      // comparisons and bucketing by integer division are one SQL text.
+      const id = db.engine === 'postgres' ? 'bigserial primary key' : 'integer primary key autoincrement'
+      await db.run(raw(`create table messages (
+        id ${id},
+        time bigint not null,
+        direction text not null check (direction in ('in', 'out')),
+        channel text not null,
+        number text not null,
+        role text,
+        text text,
+        command text,
+        plugin text,
+        outcome text not null,
+        segments integer not null default 0,
+        duration_ms integer,
+        message_sid text,
+        provider_sid text,
+        delivery_status text
+      )`))
+      // The newest-first page, unfiltered and by each filter `operator history` and the console offer; (time, id)
       // also serves retention pruning and the per-hour/day counts over a time range.
-      await db.schema.createIndex('messages_time').on('messages').columns(['time', 'id']).execute()
-      await db.schema.createIndex('messages_number_time').on('messages').columns(['number', 'time', 'id']).execute()
-      await db.schema.createIndex('messages_command_time').on('messages').columns(['command', 'time', 'id']).execute()
-      await db.schema.createIndex('messages_outcome_time').on('messages').columns(['outcome', 'time', 'id']).execute()
+      await db.run(raw('create index messages_time on messages (time, id)'))
+      await db.run(raw('create index messages_number_time on messages (number, time, id)'))
+      // Who ran what (`--from X --command db`): without it an empty combination scans all of that number's rows.
+      await db.run(raw('create index messages_number_command_time on messages (number, command, time, id)'))
+      await db.run(raw('create index messages_command_time on messages (command, time, id)'))
+      await db.run(raw('create index messages_outcome_time on messages (outcome, time, id)'))
       // Delivery-status callbacks find an outbound text by Twilio's SID.
-      await db.schema.createIndex('messages_provider_sid').on('messages').column('provider_sid').execute()
+      await db.run(raw('create index messages_provider_sid on messages (provider_sid)'))
 
-      await db.schema.createTable('idempotency')
-        .addColumn('key', 'text', (c) => c.primaryKey())
-        .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('pending', 'done')`))
-        .addColumn('answer', 'text')
-        .addColumn('owner', 'text')
-        .addColumn('expires_at', 'bigint', (c) => c.notNull())
-        .execute()
-      await db.schema.createIndex('idempotency_expires').on('idempotency').column('expires_at').execute()
+      await db.run(raw(`create table idempotency (
+        key text primary key,
+        state text not null check (state in ('pending', 'done')),
+        answer text,
+        owner text,
+        expires_at bigint not null
+      )`))
+      await db.run(raw('create index idempotency_expires on idempotency (expires_at)'))
     }
   }
 ]

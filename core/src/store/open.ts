@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
-import type { Kysely } from 'kysely'
-import type { Database } from './schema.js'
+import type { Db } from './db.js'
 import { ERR_STORE_OPEN, ERR_STORE_SETTINGS } from '../errors.js'
 import { redactUrl } from '../logging.js'
 import { SQLITE_FILE } from './settings.js'
@@ -27,8 +26,8 @@ export function storeLocation (settings: StoreSettings): string {
   return settings.engine === 'sqlite' ? join(settings.dataDir, SQLITE_FILE) : redactUrl(settings.databaseUrl)
 }
 
-async function openSqlite (settings: StoreSettings): Promise<Kysely<Database>> {
-  const [{ default: BetterSqlite3 }, { Kysely, SqliteDialect }] = await Promise.all([import('better-sqlite3'), import('kysely')])
+async function openSqlite (settings: StoreSettings): Promise<Db> {
+  const [{ default: BetterSqlite3 }, { SqliteDb }] = await Promise.all([import('better-sqlite3'), import('./db.js')])
   const file = join(settings.dataDir, SQLITE_FILE)
   let database
   try {
@@ -44,11 +43,11 @@ async function openSqlite (settings: StoreSettings): Promise<Kysely<Database>> {
     database?.close()
     throw new ERR_STORE_OPEN(file, oneLine(err))
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  return new SqliteDb(database)
 }
 
-async function openPostgres (settings: StoreSettings, log: StoreLog): Promise<Kysely<Database>> {
-  const [{ default: pg }, { Kysely, PostgresDialect }] = await Promise.all([import('pg'), import('kysely')])
+async function openPostgres (settings: StoreSettings, log: StoreLog): Promise<Db> {
+  const [{ default: pg }, { PostgresDb }] = await Promise.all([import('pg'), import('./db.js')])
   if (settings.schema !== undefined && !SCHEMA_NAME.test(settings.schema)) throw new ERR_STORE_SETTINGS(`Invalid PostgreSQL schema name '${settings.schema}'`)
   const pool = new pg.Pool({
     connectionString: settings.databaseUrl,
@@ -70,7 +69,7 @@ async function openPostgres (settings: StoreSettings, log: StoreLog): Promise<Ky
   })
   // An idle connection dropped by the server emits here; unhandled, it would end the process.
   pool.on('error', (err) => { log.warn({ err: oneLine(err) }, 'store: an idle PostgreSQL connection failed; the pool replaces it') })
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return new PostgresDb(pool, pool)
 }
 
 /** Opens the store the settings name; nothing is migrated until `migrate()`. PostgreSQL connects on first use. */
@@ -80,7 +79,7 @@ export async function openStore (settings: StoreSettings, log: StoreLog): Promis
   const [{ SqlMessageRepository }, { SqlIdempotencyStore }, { runMigrations, pendingMigrations }] = await Promise.all([
     import('./messages.js'), import('./idempotency.js'), import('./migrate.js')
   ])
-  const { sql } = await import('kysely')
+  const { sql } = await import('./sql.js')
   const location = storeLocation(settings)
   let closed = false
   return {
@@ -88,16 +87,16 @@ export async function openStore (settings: StoreSettings, log: StoreLog): Promis
     messages: new SqlMessageRepository(db, now),
     idempotency: new SqlIdempotencyStore(db, now),
     async migrate () {
-      const applied = await runMigrations(db, settings.engine, now)
+      const applied = await runMigrations(db, now)
       if (applied.length > 0) log.info({ engine: settings.engine, applied }, 'store: migrations applied')
       return { applied }
     },
     async check () {
       const started = performance.now()
       try {
-        await sql`select 1`.execute(db)
+        await db.all(sql`select 1 as ok`)
         const latencyMs = performance.now() - started
-        const pending = await pendingMigrations(db, settings.engine)
+        const pending = await pendingMigrations(db)
         return { engine: settings.engine, status: 'ok', latencyMs, pending, location }
       } catch (err) {
         return { engine: settings.engine, status: 'down', latencyMs: performance.now() - started, pending: [], location, error: oneLine(err) }
@@ -106,7 +105,7 @@ export async function openStore (settings: StoreSettings, log: StoreLog): Promis
     async close () {
       if (closed) return
       closed = true
-      await db.destroy()
+      await db.close()
     }
   }
 }
