@@ -33,6 +33,8 @@ async function openSqlite (settings: StoreSettings): Promise<Db> {
   try {
     mkdirSync(settings.dataDir, { recursive: true })
     database = new BetterSqlite3(file, { timeout: SQLITE_BUSY_MS })
+    // SQLite quietly opens a write-protected file read-only; every write would then fail, long after start-up.
+    if (database.readonly) throw new Error('the file is not writable')
     // WAL: readers do not block the writer; synchronous=NORMAL: a commit survives the process being killed (only a
     // power loss may take the last transactions), at a fraction of FULL's fsyncs.
     database.pragma('journal_mode = WAL')
