@@ -19,3 +19,8 @@ export type { OperatorCore } from './core.js'
 export type { PluginReport, InlinePlugin } from './plugins/loader.js'
 export { formatNumber, formatPercent, formatAge, summarizeSeries, type SeriesSummary, fitLines, fitReply, truncate, distinguishingLabels, describeLabels } from './format/index.js'
 export { VERSION } from './version.js'
+export { openStore, storeSettings, type StoreLog } from './store/index.js'
+export type {
+  Store, StoreSettings, StoreEngine, StoreCheck, MessageRepository, DurableIdempotencyStore, NewMessage, MessageRecord,
+  MessageFilter, MessageQuery, MessagePage, Bucket, SegmentsDay, Direction, Outcome
+} from './store/index.js'
