@@ -40,7 +40,7 @@ export interface BuildOptions {
 }
 
 // core/dist/app.js → the monorepo root (and core's own node_modules): where first-party plugins are installed.
-const CORE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const CORE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 function readConfig (env: OperatorEnv, rawEnv: Readonly<Record<string, string | undefined>>, cwd: string, inline: unknown): OperatorConfigFile {
   if (inline !== undefined) return parseConfig(inline, 'the given config', cwd)
