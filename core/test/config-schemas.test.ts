@@ -76,3 +76,16 @@ t.test('config check warns about a plugin schema that start accepts, and still p
   ), stderr)
   t.match(stdout, /^Config OK \(.*operator\.config\.json\): 2 plugin\(s\) enabled: builtin, bad-schema\n$/)
 })
+
+t.test('the environment: strings coerced, defaults filled, unknown variables left out, nothing read from process.env', async (t) => {
+  process.env.SMS_MAX_SEGMENTS = '7'
+  t.teardown(() => { delete process.env.SMS_MAX_SEGMENTS })
+  const app = await buildApp({ env: { PORT: '8080', TWILIO_VERIFY_SIGNATURE: 'false', SOMETHING_ELSE: 'x' }, config: { plugins: [] } })
+  t.teardown(() => app.close())
+  t.equal(app.config.PORT, 8080)
+  t.equal(app.config.TWILIO_VERIFY_SIGNATURE, false)
+  t.equal(app.config.SMS_MAX_SEGMENTS, 3, 'the default, not the test process environment')
+  t.equal(app.config.LOG_LEVEL, 'info')
+  t.notOk('SOMETHING_ELSE' in app.config)
+  t.notOk('PROMETHEUS_URL' in app.config, 'a plugin variable that is not set stays unset')
+})
