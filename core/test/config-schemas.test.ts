@@ -38,6 +38,9 @@ t.test('a broken schema is described in one line', async (t) => {
   t.equal(schemaProblem({ type: 'object', properties: { name: 'string' } }), 'schema/properties/name must be object,boolean')
   t.match(schemaProblem({ $schema: 'https://json-schema.org/draft/2020-12/schema' }), /no schema with key or ref/)
   t.equal(schemaProblem(null), 'it is not an object')
+  const stringly = { type: 'string', minLength: '3' }
+  t.equal(schemaProblem(stringly), 'schema/minLength must be integer', 'not coerced by the coercing Ajv')
+  t.same(stringly, { type: 'string', minLength: '3' }, 'the schema is left as it was')
 })
 
 t.test('the test harness refuses a plugin whose configSchema is not a valid JSON Schema, naming it', async (t) => {

@@ -14,8 +14,8 @@ const shared = new Map<boolean, Ajv>()
  *
  * Compiled validators are cached by schema object, so `sharedAjv().compile(schema)` at each use compiles once.
  * Schemas are not checked against the JSON Schema meta-schema here (compiling it costs start-up ~20 ms per instance,
- * ~45-60 ms with every plugin): core's own schemas are checked by test/config-schemas.test.ts, a plugin's by
- * `checkPluginSchema`, which the test harness and `operator config check` run.
+ * ~45-60 ms with every plugin): core's own schemas are checked by test/config-schemas.test.ts, a plugin's by the test
+ * harness (refused) and `operator config check` (warned), through `schemaProblem`.
  */
 export function sharedAjv ({ coerceTypes = true }: AjvOptions = {}): Ajv {
   let ajv = shared.get(coerceTypes)
@@ -31,7 +31,10 @@ export function sharedAjv ({ coerceTypes = true }: AjvOptions = {}): Ajv {
   return ajv
 }
 
-/** What is wrong with a JSON Schema itself (checked against the draft-07 meta-schema), or undefined when nothing is. */
+/**
+ * What is wrong with a JSON Schema itself (checked against the draft-07 meta-schema), or undefined when nothing is.
+ * Ajv validates against a meta-schema without coercion or defaults, so the schema is not changed.
+ */
 export function schemaProblem (schema: unknown): string | undefined {
   if (schema === null || (typeof schema !== 'object' && typeof schema !== 'boolean')) return 'it is not an object'
   const ajv = sharedAjv()
