@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { ERR_CONFIG_FILE, ERR_CONFIG_INVALID } from '../errors.js'
-import { createAjv, errorExpectation, errorKey } from './ajv.js'
+import { errorExpectation, errorKey, sharedAjv } from './ajv.js'
 
 /** One plugin named in the config file. `config` is raw: `${VAR}` references are resolved per plugin at load. */
 export interface PluginEntry {
@@ -22,7 +22,8 @@ export interface OperatorConfigFile {
   readonly sms: Readonly<Record<string, unknown>>
 }
 
-const fileSchema = {
+/** The config file's schema (exported for the test that checks core's schemas against the meta-schema). */
+export const configFileSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -51,11 +52,11 @@ const fileSchema = {
   }
 } as const
 
-const validate = createAjv({ coerceTypes: false }).compile(fileSchema)
-
 /** Validates a parsed config object; `where` names it in errors (the file's path). */
 export function parseConfig (raw: unknown, where: string, baseDir: string, path?: string): OperatorConfigFile {
   const data = structuredClone(raw ?? {}) as Record<string, unknown>
+  // Compiled at the first use, not at import (the CLI imports this for commands that read no config).
+  const validate = sharedAjv({ coerceTypes: false }).compile(configFileSchema)
   if (!validate(data)) {
     const error = validate.errors![0]!
     // A plugin entry of the wrong shape altogether: name the accepted forms.
