@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '@operator/test-support'
-import { ADMIN, PUBLIC_URL, TOKEN, httpOnce, webhookRequest } from './fixtures/reliability-daemon.js'
+import { BIN, httpOnce, productionEnv, webhookRequest } from './fixtures/reliability-daemon.js'
 
-const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url))
 const RECORDER = fileURLToPath(new URL('./fixtures/record-modules.mjs', import.meta.url))
 
 const DEAD = 'http://127.0.0.1:9'
@@ -54,20 +53,7 @@ async function modulesAfter (t: Test, texts: readonly string[]): Promise<{ modul
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', RECORDER, BIN, 'start'], {
     cwd: dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      NODE_ENV: 'production',
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      TWILIO_AUTH_TOKEN: TOKEN,
-      PUBLIC_URL,
-      AUTHORIZED_NUMBERS: `${ADMIN}:admin`,
-      RECORD_MODULES_FILE: file,
-      ...ALL_PLUGINS_ENV
-    },
+    env: { ...productionEnv(port), LOG_LEVEL: 'warn', RECORD_MODULES_FILE: file, ...ALL_PLUGINS_ENV },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let out = ''
