@@ -1,6 +1,10 @@
 import type { FastifyRequest, FastifyServerOptions } from 'fastify'
 import { pino } from 'pino'
 
+/** Keys whose values are secrets wherever a logged object holds them. */
+const SECRET_KEYS = ['authToken', 'auth_token', 'password', 'apiKey', 'appKey', 'token', 'secret',
+  'TWILIO_AUTH_TOKEN', 'DATADOG_API_KEY', 'DATADOG_APP_KEY', 'GATEWAY_ADMIN_KEY']
+
 /** Paths pino blanks out: auth headers, signatures, and anything named like a secret in logged objects. */
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -9,8 +13,9 @@ export const REDACT_PATHS = [
   'req.headers["dd-application-key"]',
   'req.headers["kong-admin-token"]',
   'req.headers.cookie',
-  '*.authToken', '*.auth_token', '*.password', '*.apiKey', '*.appKey', '*.token', '*.secret',
-  '*.TWILIO_AUTH_TOKEN', '*.DATADOG_API_KEY', '*.DATADOG_APP_KEY', '*.GATEWAY_ADMIN_KEY'
+  ...SECRET_KEYS.map((k) => `*.${k}`),
+  // `*.key` matches one level down only: the same names at the top of a line (`log.info({ authToken })`) too.
+  ...SECRET_KEYS
 ]
 
 const CENSOR = '[redacted]'
