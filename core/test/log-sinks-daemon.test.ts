@@ -79,7 +79,7 @@ async function start (t: Test, dir: string, sinkPort: number): Promise<{ child: 
       const code = await Promise.race([exited, new Promise<string>((resolve) => { timer = setTimeout(() => resolve('still running'), EXIT_WAIT_MS) })])
       clearTimeout(timer)
       if (code === 'still running') child.kill('SIGKILL')
-      return { code: code === 'still running' ? -1 : code, stdout, stderr }
+      return { code: typeof code === 'string' ? -1 : code, stdout, stderr }
     }
   }
 }
