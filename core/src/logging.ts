@@ -102,17 +102,15 @@ interface DropReporter {
   warn (obj: object, msg: string): void
 }
 
-type SonicBoom = ReturnType<typeof pino.destination>
-
 /**
- * A log destination written asynchronously (sonic-boom, `sync: false`) into a bounded buffer: a reader or disk that
- * stops taking lines costs lines (dropped and counted), never a request; one that fails stops this destination only.
- * StdoutLog is the daemon's stdout; the log file (log-sinks/file.ts) is the same over pino-roll's sonic-boom.
+ * The daemon's stdout for JSON logs: written asynchronously (sonic-boom, `sync: false`) into a bounded buffer, so a
+ * log consumer that stops reading never blocks a request and one that goes away never stops the daemon. pino's own
+ * default destination is also asynchronous, but unbounded, and flushes synchronously at exit, retrying forever on
+ * EAGAIN or EPIPE: a daemon whose stdout was stuck or closed could not exit on SIGTERM.
  */
-export class BoundedLog {
-  readonly #sonic: SonicBoom
+export class StdoutLog {
+  readonly #sonic: ReturnType<typeof pino.destination>
   readonly #maxBytes: number
-  readonly #what: string
   #dropped = 0
   /** A report went out with the last 'drain': close() waits for that line too. */
   #reported = false
@@ -123,24 +121,28 @@ export class BoundedLog {
   /** What pino writes to: lines go to the buffer until the destination broke or closed, then nowhere. */
   readonly stream = { write: (line: string): void => { if (!this.#broken && !this.#closed) this.#sonic.write(line) } }
 
-  /** `sonic` must have been made with `sync: false` and `maxLength: maxBytes`; `what` names it in the drop report. */
-  constructor (sonic: SonicBoom, maxBytes: number, what: string) {
-    this.#sonic = sonic
+  constructor (fd = 1, maxBytes = LOG_BUFFER_BYTES) {
+    // Opening process.stdout makes a pipe or socket on fd 1 non-blocking, so a stuck write answers EAGAIN (retried
+    // from a timer) instead of holding a thread of libuv's pool.
+    if (fd === 1) void process.stdout.isTTY
     this.#maxBytes = maxBytes
-    this.#what = what
     // Registered before pino's own exit hook: whatever is still buffered at exit is dropped rather than flushed
     // synchronously, which is what hung (the orderly stop has already waited, bounded, in close()).
     process.prependListener('exit', () => this.#stop())
     // A process ending on its own (a failed start) would otherwise wait on a stuck pipe's retries forever.
     process.prependListener('beforeExit', () => { void this.close() })
+    this.#sonic = pino.destination({
+      dest: fd,
+      sync: false,
+      maxLength: maxBytes,
+      // While open, a full pipe is retried every 100 ms (the buffer bounds what waits); once closed, it is not.
+      retryEAGAIN: () => !this.#closed
+    })
     this.#sonic.on('drop', () => { this.#dropped++ })
     // pino turns EPIPE into silence itself; any write error means the same here: stop logging, keep running.
     this.#sonic.on('error', () => { this.#broken = true })
     this.#sonic.on('drain', () => this.#reportDrops())
   }
-
-  /** True once closed (close() or exit): no more writes, retries stop. */
-  protected get closed (): boolean { return this.#closed }
 
   /** Lines dropped since the last report. */
   get dropped (): number { return this.#dropped }
@@ -169,7 +171,7 @@ export class BoundedLog {
     this.#dropped = 0
     this.#reported = true
     this.#reporter.warn({ droppedLines, bufferBytes: this.#maxBytes },
-      `log lines dropped: ${this.#what} was not taking them while the log buffer was full`)
+      'log lines dropped: stdout was not read while the log buffer was full')
   }
 
   async #drained (timeoutMs: number): Promise<void> {
@@ -194,28 +196,5 @@ export class BoundedLog {
     this.#closed = true
     // destroy() empties the buffer and marks the stream destroyed, so pino's exit hook has nothing to flush.
     this.#sonic.destroy()
-  }
-}
-
-/**
- * The daemon's stdout for JSON logs. pino's own default destination is also asynchronous, but unbounded, and flushes
- * synchronously at exit, retrying forever on EAGAIN or EPIPE: a daemon whose stdout was stuck or closed could not
- * exit on SIGTERM.
- */
-export class StdoutLog extends BoundedLog {
-  constructor (fd = 1, maxBytes = LOG_BUFFER_BYTES) {
-    // Opening process.stdout makes a pipe or socket on fd 1 non-blocking, so a stuck write answers EAGAIN (retried
-    // from a timer) instead of holding a thread of libuv's pool.
-    if (fd === 1) void process.stdout.isTTY
-    let self: StdoutLog | undefined
-    const sonic = pino.destination({
-      dest: fd,
-      sync: false,
-      maxLength: maxBytes,
-      // While open, a full pipe is retried every 100 ms (the buffer bounds what waits); once closed, it is not.
-      retryEAGAIN: () => self === undefined || !self.closed
-    })
-    super(sonic, maxBytes, 'stdout')
-    self = this
   }
 }

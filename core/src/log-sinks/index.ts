@@ -1,12 +1,12 @@
 import { pino } from 'pino'
-import { LOG_FLUSH_TIMEOUT_MS, type BoundedLog, type StdoutLog } from '../logging.js'
+import { LOG_FLUSH_TIMEOUT_MS, type StdoutLog } from '../logging.js'
 import { openLogFile } from './file.js'
 import { TransportSink } from './transport.js'
 import type { LogSinkSettings } from './settings.js'
 
 export { logFileSettings, resolveTransports, type LogSinkSettings, type LogFileSettings, type ResolvedTransport } from './settings.js'
 export { isAuditLine, TransportSink } from './transport.js'
-export { openLogFile, CURRENT_LINK } from './file.js'
+export { openLogFile, pinoRollOptions, CURRENT_LINK } from './file.js'
 
 interface Warner {
   warn (obj: object, msg: string): void
@@ -22,7 +22,7 @@ const PRETTY = { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' }
  */
 export class DaemonLogs {
   readonly #stdout: StdoutLog
-  #file: BoundedLog | undefined
+  #file: TransportSink | undefined
   #transports: TransportSink[] = []
   #stream: { write (line: string): void }
 
@@ -45,7 +45,7 @@ export class DaemonLogs {
    */
   async open (settings: LogSinkSettings, level: string, pretty: boolean): Promise<void> {
     if (settings.file === undefined && settings.transports.length === 0) return
-    this.#file = settings.file !== undefined ? await openLogFile(settings.file) : undefined
+    this.#file = settings.file !== undefined ? openLogFile(settings.file) : undefined
     this.#transports = settings.transports.map((t) => new TransportSink(t))
     const stdout = pretty
       ? ((await import('pino-pretty')).default)(PRETTY)
@@ -61,7 +61,7 @@ export class DaemonLogs {
   /** Where to report dropped lines and a transport that stopped. */
   reportDropsTo (logger: Warner): void {
     this.#stdout.reportDropsTo(logger)
-    this.#file?.reportDropsTo(logger)
+    this.#file?.reportFailuresTo(logger)
     for (const t of this.#transports) t.reportFailuresTo(logger)
   }
 
