@@ -43,13 +43,19 @@ export const CORE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 function readConfig (env: OperatorEnv, rawEnv: Readonly<Record<string, string | undefined>>, cwd: string, inline: unknown): OperatorConfigFile {
   if (inline !== undefined) return parseConfig(inline, 'the given config', cwd)
+  return readConfigFile(rawEnv, cwd, env.OPERATOR_CONFIG)
+}
+
+/** The config file OPERATOR_CONFIG names (default operator.config.json), read from `cwd`. */
+export function readConfigFile (rawEnv: Readonly<Record<string, string | undefined>>, cwd: string,
+  file = rawEnv.OPERATOR_CONFIG === undefined || rawEnv.OPERATOR_CONFIG === '' ? DEFAULT_CONFIG_FILE : rawEnv.OPERATOR_CONFIG): OperatorConfigFile {
   // Naming the default file (as an uncommented .env.example line does) is the same as not naming it.
   const explicit = rawEnv.OPERATOR_CONFIG !== undefined && rawEnv.OPERATOR_CONFIG !== '' && rawEnv.OPERATOR_CONFIG !== DEFAULT_CONFIG_FILE
-  return loadConfigFile(env.OPERATOR_CONFIG, cwd, explicit)
+  return loadConfigFile(file, cwd, explicit)
 }
 
 /** The variables in `cwd/.env`, if there is one; the process's own environment wins over them. */
-function readDotEnv (cwd: string): Record<string, string | undefined> {
+export function readDotEnv (cwd: string): Record<string, string | undefined> {
   const path = join(cwd, '.env')
   try {
     return parseEnv(readFileSync(path, 'utf8'))

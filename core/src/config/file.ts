@@ -20,6 +20,22 @@ export interface OperatorConfigFile {
   readonly primary: Readonly<Record<string, string>>
   /** SMS channel settings (roles per number and limits), validated by the channel. */
   readonly sms: Readonly<Record<string, unknown>>
+  /** Where logs go besides stdout (log-sinks/); `${VAR}` references in options are resolved when they are opened. */
+  readonly logging: LoggingConfig
+}
+
+/** One pino transport: the package (or path) run in a worker, its options, and which lines it takes. */
+export interface TransportEntry {
+  readonly target: string
+  readonly options: Readonly<Record<string, unknown>>
+  /** The lowest level it takes; default: LOG_LEVEL. */
+  readonly level: string | undefined
+  /** `audit`: only the audit lines (`"audit": true`), e.g. for a compliance store. */
+  readonly only: 'audit' | undefined
+}
+
+export interface LoggingConfig {
+  readonly transports: readonly TransportEntry[]
 }
 
 /** The config file's schema (exported for the test that checks core's schemas against the meta-schema). */
@@ -48,9 +64,40 @@ export const configFileSchema = {
       }
     },
     primary: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
-    sms: { type: 'object', default: {} }
+    sms: { type: 'object', default: {} },
+    logging: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        transports: {
+          type: 'array',
+          default: [],
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['target'],
+            properties: {
+              target: { type: 'string', minLength: 1 },
+              options: { type: 'object' },
+              level: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] },
+              only: { type: 'string', enum: ['audit'] }
+            }
+          }
+        }
+      }
+    }
   }
 } as const
+
+/** The validated `logging` section with defaults filled in. */
+function parseLogging (raw: { transports?: Array<Partial<TransportEntry>> }): LoggingConfig {
+  return {
+    transports: (raw.transports ?? []).map((t) => ({
+      target: t.target!, options: t.options ?? {}, level: t.level, only: t.only
+    }))
+  }
+}
 
 /** Validates a parsed config object; `where` names it in errors (the file's path). */
 export function parseConfig (raw: unknown, where: string, baseDir: string, path?: string): OperatorConfigFile {
@@ -80,7 +127,8 @@ export function parseConfig (raw: unknown, where: string, baseDir: string, path?
     baseDir,
     plugins,
     primary: data.primary as Record<string, string>,
-    sms: data.sms as Record<string, unknown>
+    sms: data.sms as Record<string, unknown>,
+    logging: parseLogging(data.logging as { transports?: Array<Partial<TransportEntry>> })
   }
 }
 
