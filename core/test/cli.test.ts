@@ -1,7 +1,7 @@
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import { freePort } from '@operator/test-support'
-import { appDir as tempAppDir, baseEnv, BIN, operator } from './fixtures/cli.js'
+import { appDir as tempAppDir, baseEnv, BIN, operator, startUntil } from './fixtures/cli.js'
 
 const appDir = (config?: unknown): string => tempAppDir(t, config)
 
@@ -105,4 +105,14 @@ t.test('usage and version', async (t) => {
   t.equal(bad.code, 2)
   t.match(bad.stderr, /unknown command 'frobnicate'/)
   t.match((await operator(['help'], dir)).stdout, /operator exec "<text>"/)
+})
+
+t.test('start takes LOG_LEVEL from .env, as it takes every other variable', async (t) => {
+  const port = String(await freePort())
+  const dir = tempAppDir(t, undefined, { '.env': 'LOG_LEVEL=warn\n' })
+  // This warning comes after the server is listening: by then an info level would have logged "Server listening".
+  const { code, out } = await startUntil(t, dir, { PORT: port }, /embedded default, listening on 127\.0\.0\.1 only/)
+  t.equal(code, 0)
+  t.match(out, /"level":40,.*embedded default/)
+  t.notMatch(out, /"level":30/, 'no info line')
 })

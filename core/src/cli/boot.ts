@@ -41,13 +41,14 @@ function warningLogger (onWarning: (message: string) => void): ReturnType<typeof
 
 /** Builds and readies the app from this process's environment and working directory. */
 export async function boot (options: BootOptions = {}): Promise<FastifyInstance> {
-  // The logger exists before the validated env does, so its settings are read raw here, at the edge.
+  // The logger exists before the validated env does, so its settings are read raw here, at the edge, from the same
+  // environment the daemon reads (`.env` under the process's own).
+  const cwd = process.cwd()
+  const rawEnv: Readonly<Record<string, string | undefined>> = { ...readDotEnv(cwd), ...process.env }
   // An unknown LOG_LEVEL would make pino throw before the environment is validated; validation names it instead.
-  const level = LEVELS.includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL : undefined
+  const level = LEVELS.includes(rawEnv.LOG_LEVEL ?? '') ? rawEnv.LOG_LEVEL : undefined
   // The other sinks are checked by every command (`operator config check` names a transport that is not installed)
   // and opened only by the daemon; the config file is read again, as for every other setting, by buildApp.
-  const cwd = process.cwd()
-  const rawEnv = { ...readDotEnv(cwd), ...process.env }
   const configFile = readConfigFile(rawEnv, cwd)
   const sinks = {
     file: logFileSettings(rawEnv),
@@ -55,8 +56,8 @@ export async function boot (options: BootOptions = {}): Promise<FastifyInstance>
   }
   const settings = {
     level: options.quiet === true ? 'error' : level,
-    format: options.quiet === true ? 'json' : process.env.LOG_FORMAT,
-    nodeEnv: process.env.NODE_ENV,
+    format: options.quiet === true ? 'json' : rawEnv.LOG_FORMAT,
+    nodeEnv: rawEnv.NODE_ENV,
     isTTY: process.stdout.isTTY
   }
   if (options.quiet !== true && options.logs !== undefined) {
