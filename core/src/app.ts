@@ -1,12 +1,11 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
-import fastifyEnv from '@fastify/env'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { parseEnv } from 'node:util'
 import { fileURLToPath } from 'node:url'
-import { DEFAULT_CONFIG_FILE, envSchema, type OperatorEnv } from './config/env-schema.js'
-import { envSchemaError } from './config/env-values.js'
+import { DEFAULT_CONFIG_FILE, type OperatorEnv } from './config/env-schema.js'
+import { validateEnv } from './config/env-validate.js'
 import { checkEnvRules } from './config/rules.js'
 import { ERR_CONFIG_FILE } from './errors.js'
 import { loadConfigFile, parseConfig, type OperatorConfigFile } from './config/file.js'
@@ -47,17 +46,23 @@ export interface BuildOptions {
 }
 
 // core/dist/app.js → the monorepo root (and core's own node_modules): where first-party plugins are installed.
-const CORE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const CORE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 function readConfig (env: OperatorEnv, rawEnv: Readonly<Record<string, string | undefined>>, cwd: string, inline: unknown): OperatorConfigFile {
   if (inline !== undefined) return parseConfig(inline, 'the given config', cwd)
+  return readConfigFile(rawEnv, cwd, env.OPERATOR_CONFIG)
+}
+
+/** The config file OPERATOR_CONFIG names (default operator.config.json), read from `cwd`. */
+export function readConfigFile (rawEnv: Readonly<Record<string, string | undefined>>, cwd: string,
+  file = rawEnv.OPERATOR_CONFIG === undefined || rawEnv.OPERATOR_CONFIG === '' ? DEFAULT_CONFIG_FILE : rawEnv.OPERATOR_CONFIG): OperatorConfigFile {
   // Naming the default file (as an uncommented .env.example line does) is the same as not naming it.
   const explicit = rawEnv.OPERATOR_CONFIG !== undefined && rawEnv.OPERATOR_CONFIG !== '' && rawEnv.OPERATOR_CONFIG !== DEFAULT_CONFIG_FILE
-  return loadConfigFile(env.OPERATOR_CONFIG, cwd, explicit)
+  return loadConfigFile(file, cwd, explicit)
 }
 
 /** The variables in `cwd/.env`, if there is one; the process's own environment wins over them. */
-function readDotEnv (cwd: string): Record<string, string | undefined> {
+export function readDotEnv (cwd: string): Record<string, string | undefined> {
   const path = join(cwd, '.env')
   try {
     return parseEnv(readFileSync(path, 'utf8'))
@@ -86,14 +91,10 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
   const connections = new ConnectionTracker()
   connections.attach(app.server)
 
-  // `.env` is read here rather than by @fastify/env so that plugins' variables in it reach plugin config too, and
-  // an invalid value can be shown with its variable.
+  // `.env` is read here so that plugins' variables in it reach plugin config too, and an invalid value can be shown
+  // with its variable.
   const rawEnv: Readonly<Record<string, string | undefined>> = options.env ?? { ...readDotEnv(cwd), ...process.env }
-  try {
-    await app.register(fastifyEnv, { schema: envSchema, data: rawEnv, dotenv: false })
-  } catch (err) {
-    throw envSchemaError(err, rawEnv)
-  }
+  app.decorate('config', validateEnv(rawEnv))
   // A client that sends headers and part of a body, then nothing, gets 408 and is closed; the time a handler takes
   // to answer a complete request is not limited here (the reply deadline does that).
   app.server.requestTimeout = app.config.REQUEST_TIMEOUT_MS
@@ -147,7 +148,7 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
       await state.close()
       await store?.close()
     })
-  }, { name: '@operator/core', fastify: '5.x', dependencies: ['@fastify/env'] }))
+  }, { name: '@operator/core', fastify: '5.x', decorators: { fastify: ['config'] } }))
   await app.register(smsChannel)
   await app.register(localExecRoute)
 

@@ -71,6 +71,9 @@ export const ERR_STATE_UNAVAILABLE = createError<'OPR_ERR_STATE_UNAVAILABLE', Ar
 // What a phone sees when `more` cannot reach the stored pages: one plain line, never the library's text.
 export const ERR_PAGES_UNAVAILABLE = createError<'OPR_ERR_PAGES_UNAVAILABLE'>(
   'OPR_ERR_PAGES_UNAVAILABLE', 'Pages are unavailable right now; try again in a minute.', 503)
+/** A `logging.transports` entry whose target package cannot be found from the config file's folder or Operator's own. */
+export const ERR_LOG_TRANSPORT_MISSING = createError<'OPR_ERR_LOG_TRANSPORT_MISSING', Args3>(
+  'OPR_ERR_LOG_TRANSPORT_MISSING', "%s.target '%s' is not installed: npm install %s", 500)
 // The durable store (SQLite in OPERATOR_DATA_DIR, or PostgreSQL at DATABASE_URL).
 export const ERR_STORE_OPEN = createError<'OPR_ERR_STORE_OPEN', Args2>(
   'OPR_ERR_STORE_OPEN', 'Cannot open the store at %s: %s', 500)

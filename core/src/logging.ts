@@ -1,6 +1,10 @@
 import type { FastifyRequest, FastifyServerOptions } from 'fastify'
 import { pino } from 'pino'
 
+/** Keys whose values are secrets wherever a logged object holds them. */
+const SECRET_KEYS = ['authToken', 'auth_token', 'password', 'apiKey', 'appKey', 'token', 'secret',
+  'TWILIO_AUTH_TOKEN', 'DATADOG_API_KEY', 'DATADOG_APP_KEY', 'GATEWAY_ADMIN_KEY']
+
 /** Paths pino blanks out: auth headers, signatures, and anything named like a secret in logged objects. */
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -9,8 +13,9 @@ export const REDACT_PATHS = [
   'req.headers["dd-application-key"]',
   'req.headers["kong-admin-token"]',
   'req.headers.cookie',
-  '*.authToken', '*.auth_token', '*.password', '*.apiKey', '*.appKey', '*.token', '*.secret',
-  '*.TWILIO_AUTH_TOKEN', '*.DATADOG_API_KEY', '*.DATADOG_APP_KEY', '*.GATEWAY_ADMIN_KEY'
+  ...SECRET_KEYS.map((k) => `*.${k}`),
+  // `*.key` matches one level down only: the same names at the top of a line (`log.info({ authToken })`) too.
+  ...SECRET_KEYS
 ]
 
 const CENSOR = '[redacted]'
@@ -69,10 +74,15 @@ export interface LogSettings {
   readonly stream?: { write (line: string): void }
 }
 
+/** Readable output: asked for, or a person at a terminal outside production. */
+export function isPretty (settings: LogSettings): boolean {
+  return settings.format === 'pretty' ||
+    (settings.format !== 'json' && settings.nodeEnv !== 'production' && settings.isTTY === true)
+}
+
 /** pino options for the daemon: JSON in production, readable in a terminal, secrets redacted. */
 export function loggerOptions (settings: LogSettings): NonNullable<FastifyServerOptions['logger']> {
-  const pretty = settings.format === 'pretty' ||
-    (settings.format !== 'json' && settings.nodeEnv !== 'production' && settings.isTTY === true)
+  const pretty = isPretty(settings)
   return {
     level: settings.level ?? 'info',
     redact: { paths: REDACT_PATHS, censor: CENSOR },

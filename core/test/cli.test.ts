@@ -1,33 +1,9 @@
 import t from 'tap'
-import { spawn, execFile } from 'node:child_process'
-import { promisify } from 'node:util'
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { spawn } from 'node:child_process'
 import { freePort } from '@operator/test-support'
+import { appDir as tempAppDir, baseEnv, BIN, operator, startUntil } from './fixtures/cli.js'
 
-const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url))
-const run = promisify(execFile)
-// A clean environment: nothing from the developer's shell (or a .env) decides what these tests see.
-const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_FORMAT: 'json' }
-
-function appDir (config?: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'operator-cli-'))
-  if (config !== undefined) writeFileSync(join(dir, 'operator.config.json'), JSON.stringify(config))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
-
-async function operator (args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd, env: { ...baseEnv, ...env } })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const appDir = (config?: unknown): string => tempAppDir(t, config)
 
 t.test('exec "status" prints a line for self on a fresh directory with no config', async (t) => {
   const r = await operator(['exec', 'status'], appDir())
@@ -129,4 +105,14 @@ t.test('usage and version', async (t) => {
   t.equal(bad.code, 2)
   t.match(bad.stderr, /unknown command 'frobnicate'/)
   t.match((await operator(['help'], dir)).stdout, /operator exec "<text>"/)
+})
+
+t.test('start takes LOG_LEVEL from .env, as it takes every other variable', async (t) => {
+  const port = String(await freePort())
+  const dir = tempAppDir(t, undefined, { '.env': 'LOG_LEVEL=warn\n' })
+  // This warning comes after the server is listening: by then an info level would have logged "Server listening".
+  const { code, out } = await startUntil(t, dir, { PORT: port }, /embedded default, listening on 127\.0\.0\.1 only/)
+  t.equal(code, 0)
+  t.match(out, /"level":40,.*embedded default/)
+  t.notMatch(out, /"level":30/, 'no info line')
 })

@@ -5,11 +5,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { freePort } from '@operator/test-support'
-import { ADMIN, PUBLIC_URL, TOKEN, httpOnce, webhookRequest } from './fixtures/reliability-daemon.js'
+import { BIN, httpOnce, productionEnv, webhookRequest } from './fixtures/reliability-daemon.js'
 
-const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url))
 /** Longer than a regression is allowed to take: past it the daemon is SIGKILLed and the test fails. */
 const EXIT_WAIT_MS = 15_000
 
@@ -27,17 +25,7 @@ async function startDaemon (t: Test): Promise<Daemon> {
   const port = await freePort()
   const child = spawn(process.execPath, [BIN, 'start'], {
     cwd: dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      NODE_ENV: 'production',
-      LOG_FORMAT: 'json',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      TWILIO_AUTH_TOKEN: TOKEN,
-      PUBLIC_URL,
-      AUTHORIZED_NUMBERS: `${ADMIN}:admin`
-    },
+    env: productionEnv(port),
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let stderr = ''

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { pino } from 'pino'
-import { buildApp } from '../app.js'
-import { loggerOptions, type StdoutLog } from '../logging.js'
+import { buildApp, CORE_DIR, readConfigFile, readDotEnv } from '../app.js'
+import { isPretty, loggerOptions } from '../logging.js'
+import { logFileSettings, resolveTransports, type DaemonLogs } from '../log-sinks/index.js'
 import type { StoreMode } from '../store/start.js'
 
 /** Exit code for a start-up failure (bad config, missing plugin...). */
@@ -20,8 +21,11 @@ export interface BootOptions {
   readonly quiet?: boolean
   /** With `quiet`: each warning logged while building (NODE_ENV, signature checks off...) as one line. */
   readonly onWarning?: (message: string) => void
-  /** Where the daemon's JSON logs go (pretty output keeps pino-pretty's own stream). Default: pino's stdout. */
-  readonly logs?: StdoutLog
+  /**
+   * Where the daemon's logs go: the bounded stdout, plus LOG_FILE and `logging.transports` once opened here (pretty
+   * output alone keeps pino-pretty's own stream). Default: pino's stdout.
+   */
+  readonly logs?: DaemonLogs
   /** What to do with the durable store (default: open it and apply pending migrations). */
   readonly store?: StoreMode
 }
@@ -40,14 +44,32 @@ function warningLogger (onWarning: (message: string) => void): ReturnType<typeof
 
 /** Builds and readies the app from this process's environment and working directory. */
 export async function boot (options: BootOptions = {}): Promise<FastifyInstance> {
-  // The logger exists before the validated env does, so its settings are read raw here, at the edge.
+  // The logger exists before the validated env does, so its settings are read raw here, at the edge, from the same
+  // environment the daemon reads (`.env` under the process's own).
+  const cwd = process.cwd()
+  const rawEnv: Readonly<Record<string, string | undefined>> = { ...readDotEnv(cwd), ...process.env }
   // An unknown LOG_LEVEL would make pino throw before the environment is validated; validation names it instead.
-  const level = LEVELS.includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL : undefined
-  const logger = loggerOptions({
+  const level = LEVELS.includes(rawEnv.LOG_LEVEL ?? '') ? rawEnv.LOG_LEVEL : undefined
+  // The other sinks are checked by every command (`operator config check` names a transport that is not installed)
+  // and opened only by the daemon; the config file is read again, as for every other setting, by buildApp.
+  const configFile = readConfigFile(rawEnv, cwd)
+  const sinks = {
+    file: logFileSettings(rawEnv),
+    transports: resolveTransports(configFile.logging, [configFile.baseDir, CORE_DIR], rawEnv)
+  }
+  const settings = {
     level: options.quiet === true ? 'error' : level,
-    format: options.quiet === true ? 'json' : process.env.LOG_FORMAT,
-    nodeEnv: process.env.NODE_ENV,
-    isTTY: process.stdout.isTTY,
+    format: options.quiet === true ? 'json' : rawEnv.LOG_FORMAT,
+    nodeEnv: rawEnv.NODE_ENV,
+    isTTY: process.stdout.isTTY
+  }
+  if (options.quiet !== true && options.logs !== undefined) {
+    await options.logs.open(sinks, level ?? 'info', isPretty(settings))
+  }
+  // Combined, the stream already gives stdout its pretty form.
+  const logger = loggerOptions({
+    ...settings,
+    ...(options.logs?.combined === true ? { format: 'json' } : {}),
     stream: options.quiet === true ? undefined : options.logs?.stream
   })
   const store = options.store !== undefined ? { store: options.store } : {}

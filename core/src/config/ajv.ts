@@ -1,13 +1,52 @@
-import { Ajv, type ErrorObject } from 'ajv'
+import { Ajv, type AnySchema, type ErrorObject } from 'ajv'
+
+export interface AjvOptions {
+  /** Coerce strings to the schema's types: for plugin config and the environment, whose values arrive as strings. */
+  readonly coerceTypes?: boolean
+}
+
+const shared = new Map<boolean, Ajv>()
 
 /**
- * Ajv for config validation with defaults filled in. `coerceTypes` is for plugin config, where values from the
- * environment arrive as strings; the JSON config file is validated as typed. `verbose` keeps each error's schema, so
- * an `expected` annotation can say in words what a pattern means.
+ * The Ajv for config validation with defaults filled in: one per option set, made on first use. `coerceTypes` is for
+ * plugin config and the environment, where values arrive as strings; the JSON config file is validated as typed.
+ * `verbose` keeps each error's schema, so an `expected` annotation can say in words what a pattern means.
+ *
+ * Compiled validators are cached by schema object, so `sharedAjv().compile(schema)` at each use compiles once.
+ * Schemas are not checked against the JSON Schema meta-schema here (compiling it costs start-up ~20 ms per instance,
+ * ~45-60 ms with every plugin): core's own schemas are checked by test/config-schemas.test.ts, a plugin's by the test
+ * harness (refused) and `operator config check` (warned), through `schemaProblem`.
  */
-export function createAjv ({ coerceTypes = true }: { coerceTypes?: boolean } = {}): Ajv {
-  return new Ajv({ allErrors: false, useDefaults: true, coerceTypes, strict: false, verbose: true })
+export function sharedAjv ({ coerceTypes = true }: AjvOptions = {}): Ajv {
+  let ajv = shared.get(coerceTypes)
+  if (ajv === undefined) {
+    ajv = new Ajv({
+      allErrors: false, useDefaults: true, coerceTypes, strict: false, verbose: true, validateSchema: false,
+      // Each schema is compiled once and validates a handful of objects: the optimiser's pass over the generated code
+      // (it does not change what a validator accepts) costs more than it saves, about half of each compile.
+      code: { optimize: false }
+    })
+    shared.set(coerceTypes, ajv)
+  }
+  return ajv
 }
+
+/**
+ * What is wrong with a JSON Schema itself (checked against the draft-07 meta-schema), or undefined when nothing is.
+ * Ajv validates against a meta-schema without coercion or defaults, so the schema is not changed.
+ */
+export function schemaProblem (schema: unknown): string | undefined {
+  if (schema === null || (typeof schema !== 'object' && typeof schema !== 'boolean')) return 'it is not an object'
+  const ajv = sharedAjv()
+  try {
+    if (ajv.validateSchema(schema as AnySchema) === true) return undefined
+    return ajv.errorsText(ajv.errors, { dataVar: 'schema' })
+  } catch (err) {
+    // An unknown $schema (draft 2020-12...) or a $schema that is not a string.
+    return (err as Error).message
+  }
+}
+
 /** `/plugins/2/enabled` → `plugins[2].enabled`; a missing property names itself. */
 export function errorKey (error: ErrorObject): string {
   const parts = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))

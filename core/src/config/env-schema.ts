@@ -2,8 +2,9 @@
 export const DEFAULT_CONFIG_FILE = 'operator.config.json'
 
 /**
- * The environment Operator reads, validated at start-up by @fastify/env. The variables of the original setup guide
- * keep their names; plugin-specific variables are also mapped onto plugin config by each plugin's `env` table.
+ * The environment Operator reads, validated at start-up by `validateEnv` (env-validate.ts). The variables of the
+ * original setup guide keep their names; plugin-specific variables are also mapped onto plugin config by each plugin's
+ * `env` table.
  */
 export const envSchema = {
   type: 'object',
@@ -64,7 +65,7 @@ export const envSchema = {
   }
 } as const
 
-/** The validated environment, as @fastify/env decorates it onto `fastify.config`. */
+/** The validated environment, as decorated onto `fastify.config`. */
 export interface OperatorEnv {
   NODE_ENV: string
   PORT: number

@@ -28,8 +28,8 @@ export function envValueError (variable: string, expectation: string, value: unk
 }
 
 /**
- * @fastify/env's error (Ajv errors about `env`) as one line naming the variable and its value. Anything else is
- * returned unchanged.
+ * A failed environment validation (an error carrying Ajv's `errors` about `env`) as one line naming the variable and
+ * its value. Anything else is returned unchanged.
  */
 export function envSchemaError (err: unknown, env: Readonly<Record<string, string | undefined>>): unknown {
   const errors = (err as { errors?: unknown } | null)?.errors

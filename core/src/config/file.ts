@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { ERR_CONFIG_FILE, ERR_CONFIG_INVALID } from '../errors.js'
-import { createAjv, errorExpectation, errorKey } from './ajv.js'
+import { errorExpectation, errorKey, sharedAjv } from './ajv.js'
 
 /** One plugin named in the config file. `config` is raw: `${VAR}` references are resolved per plugin at load. */
 export interface PluginEntry {
@@ -20,9 +20,26 @@ export interface OperatorConfigFile {
   readonly primary: Readonly<Record<string, string>>
   /** SMS channel settings (roles per number and limits), validated by the channel. */
   readonly sms: Readonly<Record<string, unknown>>
+  /** Where logs go besides stdout (log-sinks/); `${VAR}` references in options are resolved when they are opened. */
+  readonly logging: LoggingConfig
 }
 
-const fileSchema = {
+/** One pino transport: the package (or path) run in a worker, its options, and which lines it takes. */
+export interface TransportEntry {
+  readonly target: string
+  readonly options: Readonly<Record<string, unknown>>
+  /** The lowest level it takes; default: LOG_LEVEL. */
+  readonly level: string | undefined
+  /** `audit`: only the audit lines (`"audit": true`), e.g. for a compliance store. */
+  readonly only: 'audit' | undefined
+}
+
+export interface LoggingConfig {
+  readonly transports: readonly TransportEntry[]
+}
+
+/** The config file's schema (exported for the test that checks core's schemas against the meta-schema). */
+export const configFileSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -47,15 +64,46 @@ const fileSchema = {
       }
     },
     primary: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
-    sms: { type: 'object', default: {} }
+    sms: { type: 'object', default: {} },
+    logging: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        transports: {
+          type: 'array',
+          default: [],
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['target'],
+            properties: {
+              target: { type: 'string', minLength: 1 },
+              options: { type: 'object' },
+              level: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] },
+              only: { type: 'string', enum: ['audit'] }
+            }
+          }
+        }
+      }
+    }
   }
 } as const
 
-const validate = createAjv({ coerceTypes: false }).compile(fileSchema)
+/** The validated `logging` section with defaults filled in. */
+function parseLogging (raw: { transports?: Array<Partial<TransportEntry>> }): LoggingConfig {
+  return {
+    transports: (raw.transports ?? []).map((t) => ({
+      target: t.target!, options: t.options ?? {}, level: t.level, only: t.only
+    }))
+  }
+}
 
 /** Validates a parsed config object; `where` names it in errors (the file's path). */
 export function parseConfig (raw: unknown, where: string, baseDir: string, path?: string): OperatorConfigFile {
   const data = structuredClone(raw ?? {}) as Record<string, unknown>
+  // Compiled at the first use, not at import (the CLI imports this for commands that read no config).
+  const validate = sharedAjv({ coerceTypes: false }).compile(configFileSchema)
   if (!validate(data)) {
     const error = validate.errors![0]!
     // A plugin entry of the wrong shape altogether: name the accepted forms.
@@ -79,7 +127,8 @@ export function parseConfig (raw: unknown, where: string, baseDir: string, path?
     baseDir,
     plugins,
     primary: data.primary as Record<string, string>,
-    sms: data.sms as Record<string, unknown>
+    sms: data.sms as Record<string, unknown>,
+    logging: parseLogging(data.logging as { transports?: Array<Partial<TransportEntry>> })
   }
 }
 

@@ -1,10 +1,9 @@
+import type { ValidateFunction } from 'ajv'
 import type { OperatorPlugin } from './contract.js'
-import { ERR_PLUGIN_CONFIG } from '../errors.js'
-import { createAjv, errorExpectation, errorKey } from '../config/ajv.js'
+import { ERR_PLUGIN_CONFIG, ERR_PLUGIN_INVALID } from '../errors.js'
+import { errorExpectation, errorKey, schemaProblem, sharedAjv } from '../config/ajv.js'
 import { resolveEnvRefs } from '../config/env-refs.js'
 import { envValueError, isSecretVariable, shownValue } from '../config/env-values.js'
-
-const ajv = createAjv()
 
 function setPath (target: Record<string, unknown>, dotted: string, value: unknown): void {
   const parts = dotted.split('.')
@@ -54,7 +53,7 @@ export function buildPluginConfig (plugin: OperatorPlugin, fileConfig: Readonly<
 
   const config = deepMerge(fromEnv, fromFile)
   if (plugin.configSchema !== undefined) {
-    const validate = ajv.compile(plugin.configSchema)
+    const validate = compilePluginSchema(plugin)
     if (!validate(config)) {
       const error = validate.errors![0]!
       const key = errorKey(error)
@@ -74,6 +73,35 @@ export function buildPluginConfig (plugin: OperatorPlugin, fileConfig: Readonly<
     }
   }
   return config
+}
+
+/**
+ * The plugin's config validator. Start-up does not check the schema against the meta-schema (see `sharedAjv`); what
+ * Ajv cannot compile still stops it, naming the plugin.
+ */
+function compilePluginSchema (plugin: OperatorPlugin): ValidateFunction {
+  try {
+    return sharedAjv().compile(plugin.configSchema!)
+  } catch (err) {
+    throw new ERR_PLUGIN_INVALID(plugin.name, `its configSchema cannot be compiled: ${(err as Error).message}`)
+  }
+}
+
+/**
+ * What is wrong with a plugin's configSchema as a JSON Schema (draft-07), or undefined. Start-up skips this check to
+ * start faster; the test harness (`createTestOperator`) refuses such a plugin, so its author learns of it from the
+ * first test, and `operator config check` warns about it.
+ */
+export function pluginSchemaProblem (plugin: OperatorPlugin): string | undefined {
+  if (plugin.configSchema === undefined) return undefined
+  const problem = schemaProblem(plugin.configSchema)
+  return problem === undefined ? undefined : `its configSchema is not a valid JSON Schema: ${problem}`
+}
+
+/** `pluginSchemaProblem` as an error naming the plugin. */
+export function checkPluginSchema (plugin: OperatorPlugin): void {
+  const problem = pluginSchemaProblem(plugin)
+  if (problem !== undefined) throw new ERR_PLUGIN_INVALID(plugin.name, problem)
 }
 
 function isScalar (v: unknown): v is string | number | boolean {

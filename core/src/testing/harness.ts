@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../app.js'
 import { FIRST_PARTY } from '../config/first-party.js'
 import type { OperatorPlugin, Role, Channel } from '../plugins/contract.js'
+import { checkPluginSchema } from '../plugins/plugin-config.js'
 import type { DispatchResult } from '../dispatch/dispatcher.js'
 
 export interface TestOperatorOptions {
@@ -43,6 +44,9 @@ export async function createTestOperator (options: TestOperatorOptions = {}): Pr
       .filter((p) => !p.byDefault || options.builtins === false)
       .map((p) => ({ package: p.short, enabled: false }))
   }
+  // The daemon does not check schemas against the meta-schema at start-up; a plugin's tests do, so its author learns
+  // of a broken configSchema here.
+  for (const { plugin } of options.plugins ?? []) checkPluginSchema(plugin)
   const app = await buildApp({
     env: { COMMAND_DEADLINE_MS: '5000', HEALTH_DEADLINE_MS: '2000', ...options.env },
     config,

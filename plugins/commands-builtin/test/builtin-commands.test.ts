@@ -48,3 +48,12 @@ t.test('through the daemon: help, status, health and more answer as texted', asy
   t.ok(first.pages >= 2)
   t.match(await op.exec('next'), new RegExp(`\\(2/${first.pages}\\)`))
 })
+
+t.test('help <command>: usage for a loaded command, what to set for a documented one that is off, a hint otherwise', async (t) => {
+  // A config that names no plugin: the first-party ones are known but not configured.
+  const op = await createTestOperator({ config: { plugins: [] } })
+  t.teardown(() => op.close())
+  t.match(await op.exec('help health'), /^health \[system\]\n/)
+  t.equal(await op.exec('help metrics'), 'metrics needs a metrics source: set PROMETHEUS_URL or DATADOG_API_KEY')
+  t.equal(await op.exec('help nosuchthing'), "No command 'nosuchthing'. Text HELP for commands.")
+})

@@ -1,5 +1,5 @@
 import { ERR_CONFIG_INVALID } from '../../errors.js'
-import { createAjv, errorExpectation, errorKey } from '../../config/ajv.js'
+import { errorExpectation, errorKey, sharedAjv } from '../../config/ajv.js'
 import type { OperatorEnv } from '../../config/env-schema.js'
 import type { OperatorConfigFile } from '../../config/file.js'
 import { ROLES, type Role } from '../../plugins/contract.js'
@@ -31,7 +31,7 @@ export interface SmsSettings {
   readonly notes: ReadonlyArray<{ readonly level: 'info' | 'warn', readonly msg: string }>
 }
 
-const smsSectionSchema = {
+export const smsSectionSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -39,7 +39,6 @@ const smsSectionSchema = {
     defaultRole: { type: 'string', enum: ROLES }
   }
 } as const
-const validateSection = createAjv({ coerceTypes: false }).compile(smsSectionSchema)
 
 const DURATION = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i
 const UNIT_MS: Readonly<Record<string, number>> = {
@@ -77,6 +76,7 @@ function roleFromEnv (raw: string | undefined): Role | undefined {
 export function smsSettings (env: OperatorEnv, rawEnv: Readonly<Record<string, string | undefined>>, configFile: OperatorConfigFile): SmsSettings {
   const where = configFile.path ?? 'the given config'
   const section = structuredClone(configFile.sms) as Record<string, unknown>
+  const validateSection = sharedAjv({ coerceTypes: false }).compile(smsSectionSchema)
   if (!validateSection(section)) {
     const error = validateSection.errors![0]!
     const key = errorKey(error)
