@@ -40,7 +40,7 @@ t.test('sqlite: a closed store refuses work; many statement texts stay within th
   await db.close()
   await db.close()
   await t.rejects(db.all(sql`select 1`), /closed/)
-  const store = await openStore({ engine: 'sqlite', dataDir: t.testdirName, databaseUrl: '' }, quietLog)
+  const store = await openStore({ engine: 'sqlite', dataDir: t.testdir(), databaseUrl: '' }, quietLog)
   await store.close()
   t.equal((await store.check()).status, 'down')
 })
