@@ -23,9 +23,14 @@ COPY plugins/datadog/package.json plugins/datadog/
 COPY plugins/logs/package.json plugins/logs/
 COPY plugins/database/package.json plugins/database/
 COPY plugins/gateway/package.json plugins/gateway/
-# --ignore-scripts: the root "prepare" script runs `tsc -b`, and the sources are not copied yet; no dependency of
-# Operator needs an install script (package-lock.json lists none with hasInstallScript).
-RUN npm ci --ignore-scripts
+# better-sqlite3 (the embedded store) is a native addon: where no prebuilt binary can be fetched it compiles, which
+# needs python3, make and g++ (not in the slim image). They stay in this stage only.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+# --ignore-scripts: the root "prepare" script runs `tsc -b`, and the sources are not copied yet. The one dependency
+# with an install script, better-sqlite3, is then built on its own.
+RUN npm ci --ignore-scripts && npm rebuild better-sqlite3
 COPY core/ core/
 COPY test-support/ test-support/
 COPY plugins/ plugins/
@@ -57,8 +62,12 @@ COPY --from=build /app/plugins/database/package.json plugins/database/
 COPY --from=build /app/plugins/database/dist/ plugins/database/dist/
 COPY --from=build /app/plugins/gateway/package.json plugins/gateway/
 COPY --from=build /app/plugins/gateway/dist/ plugins/gateway/dist/
-# The official image's unprivileged `node` user (uid 1000). The daemon writes nothing to disk: state is in memory or
-# in Redis (STATE_STORE=redis, REDIS_URL), logs go to stdout as JSON.
+# The durable store (SQLite, operator.db) lives in /data, the one directory the unprivileged `node` user (uid 1000)
+# may write: mount a volume there to keep history and idempotency records across containers, or set DATABASE_URL
+# for PostgreSQL. Everything else stays read-only; logs go to stdout as JSON.
+ENV OPERATOR_DATA_DIR=/data
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
 USER node
 EXPOSE 5000
 # Liveness only: /healthz answers while the process serves HTTP (readiness is /readyz). The daemon listens on
