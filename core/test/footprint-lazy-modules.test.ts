@@ -3,7 +3,7 @@
 // REST client. Each comes with its first use (a command that talks to a backend, an outbound text).
 import t, { type Test } from 'tap'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,6 +11,7 @@ import { freePort } from '@operator/test-support'
 import { BIN, httpOnce, productionEnv, webhookRequest } from './fixtures/reliability-daemon.js'
 
 const RECORDER = fileURLToPath(new URL('./fixtures/record-modules.mjs', import.meta.url))
+const COMPILES = fileURLToPath(new URL('./fixtures/record-ajv-compiles.mjs', import.meta.url))
 
 const DEAD = 'http://127.0.0.1:9'
 
@@ -46,14 +47,19 @@ function loaded (modules: readonly string[], pkg: string): boolean {
 }
 
 /** Starts `operator start` under the recorder, runs `texts` over the webhook, stops it; returns the modules loaded. */
-async function modulesAfter (t: Test, texts: readonly string[]): Promise<{ modules: string[], replies: string[], plugins: number }> {
+async function modulesAfter (t: Test, texts: readonly string[], cacheDir?: string): Promise<{ modules: string[], replies: string[], plugins: number, compiles: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'operator-footprint-'))
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
   const file = join(dir, 'modules.txt')
+  const compiles = join(dir, 'compiles.txt')
+  writeFileSync(compiles, '')
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', RECORDER, BIN, 'start'], {
+  const child = spawn(process.execPath, ['--import', RECORDER, '--import', COMPILES, BIN, 'start'], {
     cwd: dir,
-    env: { ...productionEnv(port), LOG_LEVEL: 'warn', RECORD_MODULES_FILE: file, ...ALL_PLUGINS_ENV },
+    env: {
+      ...productionEnv(port), LOG_LEVEL: 'warn', RECORD_MODULES_FILE: file, RECORD_AJV_FILE: compiles, ...ALL_PLUGINS_ENV,
+      ...(cacheDir === undefined ? {} : { OPERATOR_CACHE_DIR: cacheDir })
+    },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let out = ''
@@ -84,7 +90,8 @@ async function modulesAfter (t: Test, texts: readonly string[]): Promise<{ modul
   }
   child.kill('SIGTERM')
   t.equal(await exited, 0, 'the daemon stops cleanly')
-  return { modules: readFileSync(file, 'utf8').split('\n').filter((l) => l !== ''), replies, plugins }
+  const lines = (f: string): string[] => readFileSync(f, 'utf8').split('\n').filter((l) => l !== '')
+  return { modules: lines(file), replies, plugins, compiles: lines(compiles) }
 }
 
 t.test('ready with every first-party plugin and `help` answered: no backend SDK, HTTP client or Twilio client loaded', async (t) => {
@@ -106,4 +113,19 @@ t.test('each lazy package comes with the first command that needs it', async (t)
   t.ok(loaded(modules, '@aws-sdk/client-cloudwatch'), 'the CloudWatch SDK, with the first gateway read')
   t.ok(loaded(modules, '@aws-sdk/client-cloudwatch-logs'), 'the CloudWatch Logs SDK, with the first log search')
   t.notOk(loaded(modules, 'twilio'), 'twilio still waits for an outbound text')
+})
+
+t.test('a second start with a warm validator cache compiles no schema: each validator loads from the cache', async (t) => {
+  // Fastify loads the Ajv module itself (for route schemas); what the cache saves is the compiling of core's and the
+  // plugins' config schemas, and the generating of their code.
+  const cache = mkdtempSync(join(tmpdir(), 'operator-footprint-cache-'))
+  t.teardown(() => { rmSync(cache, { recursive: true, force: true }) })
+  const fromCache = (modules: readonly string[]): string[] => modules.filter((m) => m.startsWith(cache))
+  const cold = await modulesAfter(t, ['help'], cache)
+  t.ok(cold.compiles.length >= 8, 'the first start compiles the config schemas (environment, file, sms, 5 plugins)')
+  t.same(fromCache(cold.modules), [], 'and loads nothing from the cache')
+  const warm = await modulesAfter(t, ['help'], cache)
+  t.match(warm.replies[0], /<Response><Message>[^<]*metrics/, '`help` is answered')
+  t.same(warm.compiles, [], 'the second start compiles no schema')
+  t.equal(fromCache(warm.modules).length, cold.compiles.length, 'it loads one cached validator per schema')
 })

@@ -1,8 +1,26 @@
-import { Ajv, type AnySchema, type ErrorObject } from 'ajv'
+import { createHash } from 'node:crypto'
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Ajv, AnySchema, ErrorObject, Options, ValidateFunction } from 'ajv'
 
 export interface AjvOptions {
   /** Coerce strings to the schema's types: for plugin config and the environment, whose values arrive as strings. */
   readonly coerceTypes?: boolean
+}
+
+// Ajv is CommonJS; loaded on first need, not at import: a start with a warm validator cache never loads it (~40 ms).
+const require = createRequire(import.meta.url)
+
+/** Today's options for each option set; `code.source` keeps the generated code for the validator cache. */
+function ajvOptions (coerceTypes: boolean): Options {
+  return {
+    allErrors: false, useDefaults: true, coerceTypes, strict: false, verbose: true, validateSchema: false,
+    // Each schema is compiled once and validates a handful of objects: the optimiser's pass over the generated code
+    // (it does not change what a validator accepts) costs more than it saves, about half of each compile.
+    code: { optimize: false, source: true }
+  }
 }
 
 const shared = new Map<boolean, Ajv>()
@@ -12,23 +30,95 @@ const shared = new Map<boolean, Ajv>()
  * plugin config and the environment, where values arrive as strings; the JSON config file is validated as typed.
  * `verbose` keeps each error's schema, so an `expected` annotation can say in words what a pattern means.
  *
- * Compiled validators are cached by schema object, so `sharedAjv().compile(schema)` at each use compiles once.
- * Schemas are not checked against the JSON Schema meta-schema here (compiling it costs start-up ~20 ms per instance,
- * ~45-60 ms with every plugin): core's own schemas are checked by test/config-schemas.test.ts, a plugin's by the test
- * harness (refused) and `operator config check` (warned), through `schemaProblem`.
+ * Validators are compiled through `compileSchema`, which caches them. Schemas are not checked against the JSON Schema
+ * meta-schema here (compiling it costs start-up ~20 ms per instance, ~45-60 ms with every plugin): core's own schemas
+ * are checked by test/config-schemas.test.ts, a plugin's by the test harness (refused) and `operator config check`
+ * (warned), through `schemaProblem`.
  */
 export function sharedAjv ({ coerceTypes = true }: AjvOptions = {}): Ajv {
   let ajv = shared.get(coerceTypes)
   if (ajv === undefined) {
-    ajv = new Ajv({
-      allErrors: false, useDefaults: true, coerceTypes, strict: false, verbose: true, validateSchema: false,
-      // Each schema is compiled once and validates a handful of objects: the optimiser's pass over the generated code
-      // (it does not change what a validator accepts) costs more than it saves, about half of each compile.
-      code: { optimize: false }
-    })
+    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv')
+    ajv = new AjvClass(ajvOptions(coerceTypes))
     shared.set(coerceTypes, ajv)
   }
   return ajv
+}
+
+const compiled = new Map<boolean, WeakMap<object, ValidateFunction>>()
+
+/**
+ * The validator for `schema`: compiled once per process (by schema object) and kept on disk as standalone code, so a
+ * later start loads it without loading Ajv. The cache never stops a start: a file that cannot be read or written is
+ * passed over and the schema compiled. What Ajv cannot compile throws, as `Ajv.compile` does.
+ */
+export function compileSchema<T = unknown> (schema: AnySchema, { coerceTypes = true }: AjvOptions = {}): ValidateFunction<T> {
+  let inProcess = compiled.get(coerceTypes)
+  if (inProcess === undefined) compiled.set(coerceTypes, inProcess = new WeakMap())
+  const key = typeof schema === 'object' ? schema : undefined
+  const known = key === undefined ? undefined : inProcess.get(key)
+  if (known !== undefined) return known as ValidateFunction<T>
+
+  const file = cacheFile(schema, coerceTypes)
+  let validate = file === undefined ? undefined : loadCached(file)
+  if (validate === undefined) {
+    const ajv = sharedAjv({ coerceTypes })
+    validate = ajv.compile(schema)
+    if (file !== undefined) writeCached(file, ajv, validate)
+  }
+  if (key !== undefined) inProcess.set(key, validate)
+  return validate as ValidateFunction<T>
+}
+
+/** `OPERATOR_CACHE_DIR`, else `.cache/validators` in core's package directory. */
+export function validatorCacheDir (): string {
+  const dir = process.env.OPERATOR_CACHE_DIR
+  return dir !== undefined && dir !== '' ? dir : fileURLToPath(new URL('../../.cache/validators', import.meta.url))
+}
+
+let ajvVersion: string | undefined
+
+/** The cache file for a schema: named by a hash of Ajv's version, the options and the schema; undefined if unhashable. */
+function cacheFile (schema: AnySchema, coerceTypes: boolean): string | undefined {
+  try {
+    ajvVersion ??= (require('ajv/package.json') as { version: string }).version
+    const json = JSON.stringify({ ajv: ajvVersion, options: ajvOptions(coerceTypes), schema })
+    return join(validatorCacheDir(), `${createHash('sha256').update(json).digest('hex')}.cjs`)
+  } catch {
+    return undefined
+  }
+}
+
+function loadCached (file: string): ValidateFunction | undefined {
+  try {
+    const validate = require(file) as unknown
+    return typeof validate === 'function' ? validate as ValidateFunction : undefined
+  } catch {
+    // Missing, unreadable or corrupt: compiled again and rewritten.
+    return undefined
+  }
+}
+
+/** Writes the validator as standalone CommonJS, its runtime requires made absolute so the file works from anywhere. */
+function writeCached (file: string, ajv: Ajv, validate: ValidateFunction): void {
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+  try {
+    const standaloneCode = require('ajv/dist/standalone') as (ajv: Ajv, validate: ValidateFunction) => string
+    const code = standaloneCode(ajv, validate)
+      .replace(/require\("([^"]+)"\)/g, (_, id: string) => `require(${JSON.stringify(require.resolve(id))})`)
+    mkdirSync(join(file, '..'), { recursive: true })
+    writeFileSync(temp, code)
+    renameSync(temp, file)
+  } catch {
+    // A read-only install compiles at each start.
+    try { rmSync(temp, { force: true }) } catch {}
+  }
+}
+
+/** Ajv's `errorsText`, without Ajv: `env/PORT must be integer, env/HOST ...`. */
+export function errorsText (errors: readonly ErrorObject[] | null | undefined, { dataVar = 'data' }: { dataVar?: string } = {}): string {
+  if (errors === null || errors === undefined || errors.length === 0) return 'No errors'
+  return errors.map((e) => `${dataVar}${e.instancePath} ${String(e.message)}`).join(', ')
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { ERR_CONFIG_FILE, ERR_CONFIG_INVALID } from '../errors.js'
-import { errorExpectation, errorKey, sharedAjv } from './ajv.js'
+import { compileSchema, errorExpectation, errorKey } from './ajv.js'
 
 /** One plugin named in the config file. `config` is raw: `${VAR}` references are resolved per plugin at load. */
 export interface PluginEntry {
@@ -103,7 +103,7 @@ function parseLogging (raw: { transports?: Array<Partial<TransportEntry>> }): Lo
 export function parseConfig (raw: unknown, where: string, baseDir: string, path?: string): OperatorConfigFile {
   const data = structuredClone(raw ?? {}) as Record<string, unknown>
   // Compiled at the first use, not at import (the CLI imports this for commands that read no config).
-  const validate = sharedAjv({ coerceTypes: false }).compile(configFileSchema)
+  const validate = compileSchema(configFileSchema, { coerceTypes: false })
   if (!validate(data)) {
     const error = validate.errors![0]!
     // A plugin entry of the wrong shape altogether: name the accepted forms.

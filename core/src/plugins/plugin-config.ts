@@ -1,7 +1,7 @@
 import type { ValidateFunction } from 'ajv'
 import type { OperatorPlugin } from './contract.js'
 import { ERR_PLUGIN_CONFIG, ERR_PLUGIN_INVALID } from '../errors.js'
-import { errorExpectation, errorKey, schemaProblem, sharedAjv } from '../config/ajv.js'
+import { compileSchema, errorExpectation, errorKey, schemaProblem } from '../config/ajv.js'
 import { resolveEnvRefs } from '../config/env-refs.js'
 import { envValueError, isSecretVariable, shownValue } from '../config/env-values.js'
 
@@ -81,7 +81,7 @@ export function buildPluginConfig (plugin: OperatorPlugin, fileConfig: Readonly<
  */
 function compilePluginSchema (plugin: OperatorPlugin): ValidateFunction {
   try {
-    return sharedAjv().compile(plugin.configSchema!)
+    return compileSchema(plugin.configSchema!)
   } catch (err) {
     throw new ERR_PLUGIN_INVALID(plugin.name, `its configSchema cannot be compiled: ${(err as Error).message}`)
   }

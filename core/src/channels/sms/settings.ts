@@ -1,5 +1,5 @@
 import { ERR_CONFIG_INVALID } from '../../errors.js'
-import { errorExpectation, errorKey, sharedAjv } from '../../config/ajv.js'
+import { compileSchema, errorExpectation, errorKey } from '../../config/ajv.js'
 import type { OperatorEnv } from '../../config/env-schema.js'
 import type { OperatorConfigFile } from '../../config/file.js'
 import { ROLES, type Role } from '../../plugins/contract.js'
@@ -76,7 +76,7 @@ function roleFromEnv (raw: string | undefined): Role | undefined {
 export function smsSettings (env: OperatorEnv, rawEnv: Readonly<Record<string, string | undefined>>, configFile: OperatorConfigFile): SmsSettings {
   const where = configFile.path ?? 'the given config'
   const section = structuredClone(configFile.sms) as Record<string, unknown>
-  const validateSection = sharedAjv({ coerceTypes: false }).compile(smsSectionSchema)
+  const validateSection = compileSchema(smsSectionSchema, { coerceTypes: false })
   if (!validateSection(section)) {
     const error = validateSection.errors![0]!
     const key = errorKey(error)
