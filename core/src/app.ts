@@ -11,6 +11,7 @@ import { ERR_CONFIG_FILE } from './errors.js'
 import { loadConfigFile, parseConfig, type OperatorConfigFile } from './config/file.js'
 import { Registry } from './registry/registry.js'
 import { PoolSet } from './http/pools.js'
+import { lazySchemaCompilers } from './http/lazy-compilers.js'
 import { createState, stateSettings } from './state/select.js'
 import { HealthRunner } from './dispatch/health.js'
 import { Dispatcher } from './dispatch/dispatcher.js'
@@ -84,6 +85,7 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     pluginTimeout: 10_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    schemaController: { compilersFactory: lazySchemaCompilers() },
     // Node checks request and header timeouts on this interval (default 30 s): REQUEST_TIMEOUT_MS is set below, once
     // the environment is validated, and holds to within a second.
     http: { connectionsCheckingInterval: 1000 }
