@@ -35,6 +35,8 @@ COPY core/ core/
 COPY test-support/ test-support/
 COPY plugins/ plugins/
 RUN npx tsc -b \
+ && mkdir -p core/.cache \
+ && node core/bin/warm-validators.js \
  && npm prune --omit=dev --ignore-scripts
 
 FROM ${NODE_IMAGE} AS runtime
@@ -49,6 +51,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules/ node_modules/
 COPY --from=build /app/core/package.json core/
 COPY --from=build /app/core/dist/ core/dist/
+# Compiled config validators (warm-validators.js): read-only here, so the daemon starts without compiling schemas.
+COPY --from=build /app/core/.cache/ core/.cache/
 COPY --from=build /app/core/node_modules/ core/node_modules/
 COPY --from=build /app/plugins/commands-builtin/package.json plugins/commands-builtin/
 COPY --from=build /app/plugins/commands-builtin/dist/ plugins/commands-builtin/dist/

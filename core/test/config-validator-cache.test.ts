@@ -17,6 +17,7 @@ import { smsSectionSchema } from '../src/channels/sms/settings.js'
 const RECORDER = fileURLToPath(new URL('./fixtures/record-modules.mjs', import.meta.url))
 const COMPILES = fileURLToPath(new URL('./fixtures/record-ajv-compiles.mjs', import.meta.url))
 const APP = fileURLToPath(new URL('../dist/app.js', import.meta.url))
+const WARM = fileURLToPath(new URL('../bin/warm-validators.js', import.meta.url))
 const PLUGINS = ['prometheus', 'datadog', 'logs', 'database', 'gateway'].map((p) => `@operator/plugin-${p}`)
 /** Schemas compiled at start with every first-party plugin: the environment, the config file, its sms section, 5 plugins. */
 const SCHEMAS = 8
@@ -150,6 +151,17 @@ t.test('a second start with the same cache directory loads no Ajv', async (t) =>
   t.equal(warm.status, 0, warm.out)
   t.same(warm.compiles, [], 'the second start compiles no schema')
   t.equal(cachedValidators(warm.modules, cache).length, SCHEMAS, 'it loads each validator from the cache')
+})
+
+t.test('warm-validators.js (run by npm ci and the image build) fills the cache, so the first start compiles nothing', async (t) => {
+  const cache = tempDir(t, 'operator-validators-prewarmed-')
+  const warmer = spawnSync(process.execPath, [WARM], { env: { PATH: process.env.PATH ?? '', OPERATOR_CACHE_DIR: cache }, encoding: 'utf8' })
+  t.equal(warmer.status, 0)
+  t.equal(warmer.stderr, '', 'nothing to report')
+  t.equal(readdirSync(cache).filter((f) => f.endsWith('.cjs')).length, SCHEMAS, 'a validator for each schema')
+  const first = buildOnce(t, cache)
+  t.equal(first.status, 0, first.out)
+  t.same(first.compiles, [], 'the first start compiles no schema')
 })
 
 t.test('a cache directory that cannot be written still starts (compiling each time)', async (t) => {
