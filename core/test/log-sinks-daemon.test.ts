@@ -6,13 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { freePort } from '@operator/test-support'
-import { ADMIN, PUBLIC_URL, TOKEN, httpOnce, webhookRequest } from './fixtures/reliability-daemon.js'
+import { ADMIN, BIN, TOKEN, httpOnce, productionEnv, webhookRequest } from './fixtures/reliability-daemon.js'
 import { tcpLines, type TcpLines } from './fixtures/tcp-lines.js'
 import { isAuditLine } from '../src/log-sinks/index.js'
 
-const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url))
 /** Longer than a regression is allowed to take: past it the daemon is SIGKILLed and the test fails. */
 const EXIT_WAIT_MS = 15_000
 
@@ -26,18 +24,8 @@ const CONFIG = {
 interface Run { code: number | null, stdout: string, stderr: string }
 
 function env (dir: string, extra: Record<string, string>): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/tmp',
-    NODE_ENV: 'production',
-    LOG_FORMAT: 'json',
-    HOST: '127.0.0.1',
-    TWILIO_AUTH_TOKEN: TOKEN,
-    PUBLIC_URL,
-    AUTHORIZED_NUMBERS: `${ADMIN}:admin`,
-    LOG_FILE: join(dir, 'logs', 'operator.log'),
-    ...extra
-  }
+  // PORT comes in `extra` where the daemon listens; `config check` listens nowhere.
+  return { ...productionEnv(0), LOG_FILE: join(dir, 'logs', 'operator.log'), ...extra }
 }
 
 function tempDir (t: Test, config: unknown): string {
