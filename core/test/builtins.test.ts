@@ -81,3 +81,15 @@ t.test('help lists every command on one page; help <command> gives usage and exa
   t.equal(await op.exec('help nope'), "No command 'nope'. Text HELP for commands.")
   t.equal(await op.exec('more'), 'Nothing more to show.')
 })
+
+t.test('a check\'s fractional latency shows as whole milliseconds', async (t) => {
+  const precise = definePlugin({
+    name: 'precise',
+    register (op) {
+      op.healthCheck({ system: 'precise', check: () => ({ status: 'ok', summary: 'timed with performance.now()', latencyMs: 0.150552000000061 }) })
+    }
+  })
+  const one = await createTestOperator({ plugins: [{ plugin: precise }] })
+  t.teardown(() => one.close())
+  t.match(await one.exec('health precise'), /^precise ok timed with performance\.now\(\) \(0ms\)$/)
+})

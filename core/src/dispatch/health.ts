@@ -10,7 +10,10 @@ function toReport (system: string, plugin: string, started: number, result: Heal
   const valid = result !== null && typeof result === 'object' && STATUSES.has(result.status)
   if (!valid) return { system, plugin, status: 'down', summary: 'check returned an invalid result', latencyMs: Date.now() - started }
   const summary = 'summary' in result ? result.summary : result.text
-  const latencyMs = 'latencyMs' in result && typeof result.latencyMs === 'number' ? result.latencyMs : Date.now() - started
+  // Whole milliseconds: a check may measure with performance.now(), and the reply shows the number as it is.
+  const latencyMs = 'latencyMs' in result && typeof result.latencyMs === 'number' && Number.isFinite(result.latencyMs)
+    ? Math.round(result.latencyMs)
+    : Date.now() - started
   return { system, plugin, status: result.status, summary: String(summary), latencyMs }
 }
 
