@@ -23,7 +23,7 @@ import { VERSION } from './version.js'
 import { smsChannel } from './channels/sms/index.js'
 import { localExecRoute } from './local-exec/route.js'
 import { ConnectionTracker } from './connections.js'
-import { redactUrl } from './logging.js'
+import { requestPath } from './logging.js'
 import { defaultStoreMode, startStore, type StoreMode } from './store/start.js'
 import { registerStoreSystem } from './store/system.js'
 
@@ -156,7 +156,7 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
 
   // Fastify's own not-found log line prints the whole URL, query string and all.
   app.setNotFoundHandler(async (request, reply) => {
-    request.log.info(`Route ${request.method}:${redactUrl(request.url)} not found`)
+    request.log.info(`Route ${request.method}:${requestPath(request.url)} not found`)
     return await reply.code(404).send({ message: `Route ${request.method}:${request.url} not found`, error: 'Not Found', statusCode: 404 })
   })
   app.get('/healthz', async () => ({ status: 'ok' }))

@@ -43,16 +43,25 @@ export function redactUrl (url: string): string {
 }
 
 /**
- * Fastify's request serializer, with the URL's query values redacted. Anything else logged under `req` (a plain
- * object with headers, say) is kept as given, its `url` redacted too.
+ * The path of a request URL, without its query string or fragment: what the request log shows. Nothing that
+ * arrives after `?` is needed to follow a request, and it is where callers put tokens.
+ */
+export function requestPath (url: string): string {
+  const end = url.search(/[?#]/)
+  return end === -1 ? url : url.slice(0, end)
+}
+
+/**
+ * Fastify's request serializer, with the URL cut to its path. Anything else logged under `req` (a plain object with
+ * headers, say) is kept as given, its `url` cut too.
  */
 export function serializeRequest (req: FastifyRequest): SerializedRequest {
   const r = req as Partial<FastifyRequest> & { url?: unknown } | null
   if (r === null || typeof r !== 'object') return r as unknown as SerializedRequest
   if (r.raw !== undefined && typeof r.url === 'string') {
-    return { method: r.method, url: redactUrl(r.url), host: r.host, remoteAddress: r.ip, remotePort: r.socket?.remotePort }
+    return { method: r.method, url: requestPath(r.url), host: r.host, remoteAddress: r.ip, remotePort: r.socket?.remotePort }
   }
-  return typeof r.url === 'string' ? { ...r, url: redactUrl(r.url) } : r as SerializedRequest
+  return typeof r.url === 'string' ? { ...r, url: requestPath(r.url) } : r as SerializedRequest
 }
 
 interface SerializedRequest {

@@ -1,4 +1,4 @@
-// Item 14 of issue 12 (the request log and the refused-signature audit line): no query value reaches the log, and a
+// Item 14 of issue 12 (the request log and the refused-signature audit line): the request log shows no query string, and a
 // refused signature says which URL it was checked against, at warn.
 import t from 'tap'
 import { Writable } from 'node:stream'
@@ -43,8 +43,8 @@ t.test('the daemon\'s request log lines carry no query value, also for a route t
 
   const records = chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
   const incoming = records.filter((r) => r.msg === 'incoming request').map((r) => (r.req as { url: string }).url)
-  t.same(incoming, ['/sms?token=[redacted]&tenant=[redacted]', '/nope?token=[redacted]'], 'incoming request lines show names, not values')
-  t.ok(records.some((r) => r.msg === 'Route GET:/nope?token=[redacted] not found'), 'the not-found line too')
+  t.same(incoming, ['/sms', '/nope'], 'incoming request lines show the path, no query string')
+  t.ok(records.some((r) => r.msg === 'Route GET:/nope not found'), 'the not-found line too')
   t.notOk(chunks.join('').includes('s3cr3t'), 'the value appears nowhere in the log')
   t.notOk(chunks.join('').includes(ADMIN), 'nor the full number')
 })
