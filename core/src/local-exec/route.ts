@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ERR_EXEC_BODY, ERR_EXEC_NOT_LOCAL, ERR_EXEC_PROOF } from '../errors.js'
+import { isLoopbackAddress } from '../http/loopback.js'
 import type { Sender } from '../plugins/contract.js'
 import { EXEC_PATH, PROOF_HEADER, TIMESTAMP_HEADER, proofProblem } from './proof.js'
 
@@ -12,11 +13,6 @@ const MAX_TEXT = 1600
 // Anything a proxy or a browser adds: such a request did not come straight from a process on this machine.
 const FOREIGN_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'via', 'origin', 'sec-fetch-site']
 
-function isLoopbackAddress (address: string | undefined): boolean {
-  if (address === undefined) return false
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address
-  return v4.startsWith('127.') || address === '::1'
-}
 
 // A loopback Host keeps a web page on another name (DNS rebinding to 127.0.0.1) out, even without a token.
 function isLoopbackHost (host: string | undefined): boolean {

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify'
+import { isLoopbackAddress } from '../../http/loopback.js'
 import { redactUrl } from '../../logging.js'
 import type { Sender } from '../../plugins/contract.js'
 import type { AuditOutcome } from './audit.js'
@@ -100,9 +101,6 @@ export function maskedFrom (body: unknown): string {
   return typeof from === 'string' && from !== '' ? maskNumber(normalizeNumber(from) ?? from) : '-'
 }
 
-function isLoopbackAddress (address: string | undefined): boolean {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || (address !== undefined && address.startsWith('127.'))
-}
 
 function hasForwardingHeader (request: FastifyRequest): boolean {
   for (let i = 0; i < FORWARDED_HEADERS.length; i++) {
