@@ -98,8 +98,14 @@ export class Postgres {
   async rows<R> (sql: string, signal?: AbortSignal): Promise<R[]> {
     try {
       const pool = await this.#getPool()
-      const result = await withSignal(pool.query(sql), signal, 'postgres')
-      return result.rows as R[]
+      try {
+        return (await withSignal(pool.query(sql), signal, 'postgres')).rows as R[]
+      } catch (err) {
+        // The server ended an idle pooled connection (a restart, pg_terminate_backend, an idle timeout) and the pool
+        // handed it out before hearing of it. These statements only read statistics: run it once more on a new one.
+        if (!isDeadConnection(err) || signal?.aborted === true) throw err
+        return (await withSignal(pool.query(sql), signal, 'postgres')).rows as R[]
+      }
     } catch (err) {
       throw classifyDbError(err, this.#errors)
     }
@@ -110,4 +116,10 @@ export class Postgres {
     this.#pool = undefined
     if (pool !== undefined) await pool.end()
   }
+}
+
+/** A connection the server closed: admin_shutdown (57P01), or the socket gone under a query. */
+function isDeadConnection (err: unknown): boolean {
+  const e = err as { code?: unknown, message?: unknown } | null
+  return e?.code === '57P01' || (typeof e?.message === 'string' && /Connection terminated/i.test(e.message))
 }
