@@ -38,7 +38,14 @@ export {
   type KongTargetHealth,
   type KongStatus,
 } from './kong.js';
-export { fakeNewRelic, FakeNewRelic, type FakeNewRelicOptions, type NrqlCall } from './newrelic.js';
+export {
+  fakeNewRelic,
+  FakeNewRelic,
+  NERDGRAPH_CONCURRENCY_LIMIT,
+  type FakeNewRelicOptions,
+  type NrqlCall,
+  type NewRelicIssueSeed,
+} from './newrelic.js';
 export { fakeJsonEndpoint, FakeJsonEndpoint, type FakeJsonEndpointOptions } from './json-endpoint.js';
 export { startExporter, FixtureExporter } from './exporter.js';
 export { requireBinary, findBinary, missingServers, INSTALL_HINT, TEST_SERVERS, type TestServer } from './binaries.js';
