@@ -66,6 +66,6 @@ export function translateError (err: unknown, timeoutMs: number): unknown {
  */
 export function withoutSourceName (err: unknown): unknown {
   const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown }
-  if (typeof code !== 'string' || typeof message !== 'string' || !/^newrelic\b/.test(message)) return err
+  if (typeof code !== 'string' || !/^OPR_ERR_(NEWRELIC|HTTP)_/.test(code) || typeof message !== 'string' || !/^newrelic\b/.test(message)) return err
   return new OperatorError(code, message.replace(/^newrelic:?\s+/, ''), { cause: err })
 }

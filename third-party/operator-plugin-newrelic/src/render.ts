@@ -29,6 +29,12 @@ function orDash (n: number | undefined, unit = ''): string {
   return n === undefined ? '-' : `${formatNumber(n)}${unit}`
 }
 
+/** A duration as people say it: `235ms` under a second, `1.5s` above. */
+function duration (ms: number | undefined): string {
+  if (ms === undefined) return '-'
+  return ms < 1000 ? `${formatNumber(ms)}ms` : `${formatNumber(ms / 1000)}s`
+}
+
 export const appFormatter: FormatterSpec<GoldenSignals> = {
   kind: 'newrelic.app',
   format (d, { budget }) {
@@ -37,7 +43,7 @@ export const appFormatter: FormatterSpec<GoldenSignals> = {
       `${d.app}, last ${d.windowMinutes}m:`,
       `throughput ${orDash(d.throughput)} rpm`,
       `errors ${orDash(d.errorPercent, '%')}`,
-      `p95 ${orDash(d.p95Ms, 'ms')}`
+      `p95 ${duration(d.p95Ms)}`
     ], budget)
   }
 }
