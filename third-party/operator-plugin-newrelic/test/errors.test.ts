@@ -84,3 +84,11 @@ t.test('a NerdGraph that never answers fails after timeoutMs; one that is not th
   const gone = await setup(t, { url: `http://127.0.0.1:${port}` })
   t.equal(await gone.op.exec('newrelic checkout'), 'newrelic: unreachable (connection refused)')
 })
+
+t.test('the command\'s deadline ends the wait for a NerdGraph that holds the request', async (t) => {
+  const { fake, op } = await setup(t, { timeoutMs: 10_000 }, undefined, { COMMAND_DEADLINE_MS: '300' })
+  const release = fake.hold()
+  t.equal(await op.exec('newrelic checkout'), 'newrelic timed out after 300ms.')
+  t.equal(fake.inFlight, 1, 'the request reached NerdGraph, which still holds it')
+  release()
+})
