@@ -2,10 +2,11 @@ import t from 'tap'
 import type { NewRelicIssueSeed } from '@operator/test-support'
 import { setup } from './fixtures/setup.js'
 
-const MIN = 60_000
+// Ages in whole hours: the seconds that pass while a test runs do not show in `12h`.
+const HOUR = 3_600_000
 
 function issue (n: number, overrides: Partial<NewRelicIssueSeed> = {}): NewRelicIssueSeed {
-  const createdAt = Date.now() - n * MIN
+  const createdAt = Date.now() - n * HOUR
   return { issueId: `i-${n}`, title: [`Problem ${n}`], priority: 'MEDIUM', state: 'ACTIVATED', createdAt, activatedAt: createdAt, ...overrides }
 }
 
@@ -18,9 +19,9 @@ t.test('newrelic issues lists open (ACTIVATED) issues, worst priority first, wit
   ]))
   t.equal(await op.exec('newrelic issues'), [
     '3 open issues:',
-    'CRITICAL payments, payments-worker +1: Signal lost on payments 12m',
-    'MEDIUM checkout: Error rate > 5% on checkout 3m',
-    'LOW no-title 7m'
+    'CRITICAL payments, payments-worker +1: Signal lost on payments 12h',
+    'MEDIUM checkout: Error rate > 5% on checkout 3h',
+    'LOW no-title 7h'
   ].join('\n'))
   const body = fake.requestsTo('/graphql')[0]!.json as { query: string; variables: { window: { startTime: number; endTime: number } } }
   t.match(body.query, /states: \[ACTIVATED\]/)
@@ -30,14 +31,14 @@ t.test('newrelic issues lists open (ACTIVATED) issues, worst priority first, wit
 t.test('no open issues; one issue; an issue older than the default 24 hours is found through the time window', async (t) => {
   const { fake, op } = await setup(t, { issuesWindowHours: 72 })
   t.equal(await op.exec('newrelic issues'), 'No open New Relic issues (last 3d).')
-  fake.seedIssues([issue(2 * 24 * 60, { priority: 'HIGH', title: ['Disk almost full'] })])
+  fake.seedIssues([issue(48, { priority: 'HIGH', title: ['Disk almost full'] })])
   t.equal(await op.exec('newrelic issues'), '1 open issue:\nHIGH Disk almost full 2d')
 })
 
 t.test('a page of issues with more behind it fits one SMS and says there are more', async (t) => {
   const { op } = await setup(t, {}, (f) => f.seedIssues(Array.from({ length: 40 }, (_, i) => issue(i + 1, { title: [`Latency above threshold on service number ${i + 1}`] }))))
   const reply = await op.exec('newrelic issues', { channel: 'sms' })
-  t.match(reply, /^25\+ open issues:\nMEDIUM Latency above threshold on service number 1 1m\n/)
+  t.match(reply, /^25\+ open issues:\nMEDIUM Latency above threshold on service number 1 1h\n/)
   t.match(reply, /\n\+\d+ more$/)
   t.ok(reply.length <= 480, `within the SMS budget (${reply.length} characters)`)
 })

@@ -17,8 +17,8 @@ t.test('a priority New Relic adds later sorts after the known ones', async (t) =
   const now = Date.now()
   const issues = [
     { issueId: 'a', title: ['new kind'], priority: 'URGENT', state: 'ACTIVATED' },
-    { issueId: 'b', title: ['known'], priority: 'LOW', state: 'ACTIVATED', createdAt: now - 60_000 }
+    { issueId: 'b', title: ['known'], priority: 'LOW', state: 'ACTIVATED', createdAt: now - 3_600_000 }
   ]
-  t.equal(issuesFormatter.format({ issues, more: false, windowHours: 24 }, { channel: 'sms', budget: 300 }), '2 open issues:\nLOW known 1m\nURGENT new kind')
+  t.equal(issuesFormatter.format({ issues, more: false, windowHours: 24 }, { channel: 'sms', budget: 300 }), '2 open issues:\nLOW known 1h\nURGENT new kind')
   t.equal(issueLine({ issueId: 'c', title: ['x'.repeat(200)], priority: 'HIGH', state: 'ACTIVATED', entityNames: ['e'.repeat(100)] }, now).length, 120)
 })
