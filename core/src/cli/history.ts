@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { pino } from 'pino'
 import { readDotEnv } from '../app.js'
 import { parseHistoryParams, type HistoryParams } from '../history/filters.js'
 import { createHistoryView } from '../history/view.js'
@@ -20,7 +21,8 @@ export const HISTORY_USAGE = `usage: operator history [--since 1h] [--until <tim
 
 const EXIT_USAGE = 2
 const DEFAULT_LIMIT = '20'
-const QUIET_LOG = { warn () {}, info () {}, debug () {}, error () {} }
+// The store logs nothing a one-shot read needs: what goes wrong is the one line this command prints.
+const QUIET_LOG = pino({ level: 'silent' })
 
 /** Flags that take a value, and the query field each fills. */
 const VALUE_FLAGS: Readonly<Record<string, keyof HistoryParams>> = {
@@ -100,7 +102,7 @@ async function openForReading (env: Readonly<Record<string, string | undefined>>
   }
   const check = await store.check()
   const problem = check.status === 'down'
-    ? `the store at ${check.location} is down (${check.error ?? 'unreachable'})`
+    ? `the store at ${check.location} is down (${String(check.error)})`
     : check.pending.includes(MIGRATIONS[0]!.version)
       ? `the store at ${check.location} has no history yet: its migrations are pending (the daemon applies them at start)`
       : undefined
@@ -144,25 +146,21 @@ export async function historyCommand (args: readonly string[], options: HistoryC
     err(store[0])
     return store[1]
   }
-  try {
-    const page = await createHistoryView(store).query(query)
-    const show = parsed.fullNumbers ? asStored : masked
-    // The JSON form keeps stdout for records only: notes go to stderr.
-    const note = parsed.json ? err : out
-    if (page.items.length === 0) {
-      note(Object.keys(query).some((k) => k !== 'limit') ? 'No messages match these filters.' : 'No messages in the history yet.')
-      return 0
-    }
-    if (parsed.json) for (const record of page.items) out(historyJson(record, show))
-    else out(historyTable(page.items, show))
-    if (page.next !== undefined) {
-      note(`(the newest ${page.items.length} shown; older ones match too: raise --limit or narrow --since)`)
-    }
-    return 0
-  } catch (e) {
-    err(`operator history: ${(e as Error).message.split('\n')[0]!}`)
+  const open = store
+  const page = await createHistoryView(open).query(query).finally(async () => { await open.close() }).catch((e: unknown) => e as Error)
+  if (page instanceof Error) {
+    err(`operator history: ${page.message.split('\n')[0]!}`)
     return EXIT_CONFIG
-  } finally {
-    await store.close()
   }
+  const show = parsed.fullNumbers ? asStored : masked
+  // The JSON form keeps stdout for records only: notes go to stderr.
+  const note = parsed.json ? err : out
+  if (page.items.length === 0) {
+    note(Object.keys(query).some((k) => k !== 'limit') ? 'No messages match these filters.' : 'No messages in the history yet.')
+    return 0
+  }
+  if (parsed.json) for (const record of page.items) out(historyJson(record, show))
+  else out(historyTable(page.items, show))
+  if (page.next !== undefined) note(`(the newest ${page.items.length} shown; older ones match too: raise --limit or narrow --since)`)
+  return 0
 }
