@@ -132,3 +132,41 @@ async function engineCases (t: Parameters<Parameters<typeof t.test>[1]>[0], engi
 
 t.test('sqlite', async (t) => { await engineCases(t, 'sqlite') })
 t.test('postgres', { skip: await pgSkip() }, async (t) => { await engineCases(t, 'postgres') })
+
+t.test('a plugin serves the history over HTTP with the public entry alone, errors as coded one-liners', async (t) => {
+  const { definePlugin, maskNumber, parseHistoryParams: parse } = await import('../src/index.js')
+  const { createTestOperator } = await import('../src/testing/index.js')
+  const { mkdtempSync, rmSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const plugin = definePlugin({
+    name: 'recent-errors',
+    register (op) {
+      op.fastify.get('/recent-errors', async (request, reply) => {
+        try {
+          const query = parse({ ...(request.query as Record<string, string>), outcome: 'error' }, Date.now())
+          const page = await op.host.history.query(query)
+          return { items: page.items.map((r) => ({ ...r, number: maskNumber(r.number) })), next: page.next }
+        } catch (err) {
+          const { code, statusCode, message } = err as { code: string, statusCode: number, message: string }
+          return await reply.code(statusCode).send({ code, message })
+        }
+      })
+    }
+  })
+  const dir = mkdtempSync(join(tmpdir(), 'operator-history-plugin-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const op = await createTestOperator({ plugins: [{ plugin }], env: { OPERATOR_DATA_DIR: join(dir, 'data') }, cwd: dir })
+  t.teardown(() => op.close())
+  await op.app.operator.store!.messages.insert([row(5), row(10), row(12)].map((r) => ({ ...r, time: Date.now() - 60_000 })))
+  const first = await op.app.inject('/recent-errors?since=1h&limit=1')
+  t.equal(first.statusCode, 200)
+  const body = first.json<{ items: Array<{ number: string, text: string }>, next: string }>()
+  t.same(body.items.map((r) => [r.number, r.text]), [['+1415***0101', 'metrics disk 10']])
+  const second = (await op.app.inject(`/recent-errors?since=1h&limit=1&cursor=${body.next}`)).json<{ items: Array<{ text: string }> }>()
+  t.same(second.items.map((r) => r.text), ['metrics disk 5'])
+  const bad = await op.app.inject('/recent-errors?since=yesterday')
+  t.equal(bad.statusCode, 400)
+  t.match(bad.json(), { code: 'OPR_ERR_STORE_QUERY', message: /^Invalid history query: since must be a duration/ })
+  t.match((await op.app.inject('/recent-errors?cursor=zzz')).json(), { code: 'OPR_ERR_STORE_CURSOR' })
+})
