@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { checkHistoryQuery, parseHistoryParams, parseHistoryTime } from '../src/history/filters.js'
 import { createHistoryView } from '../src/history/view.js'
 import { makePlace, pgSkip } from './fixtures/store-engines.js'
@@ -74,7 +74,7 @@ function row (i: number, extra: Partial<NewMessage> = {}): NewMessage {
   }
 }
 
-async function engineCases (t: Parameters<Parameters<typeof t.test>[1]>[0], engine: StoreEngine): Promise<void> {
+async function engineCases (t: Test, engine: StoreEngine): Promise<void> {
   const place = await makePlace(engine)
   t.teardown(async () => { await place.remove() })
   const store = await place.open(() => NOW)
