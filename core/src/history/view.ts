@@ -11,7 +11,7 @@ export const NO_STORE_REASON = 'no store is open here (set OPERATOR_DATA_DIR or 
  * Ends the wait when `signal` aborts. The statement itself is bounded by the store (PostgreSQL's statement_timeout;
  * SQLite runs in-process and cannot be interrupted), so only the caller stops waiting.
  */
-async function until<T> (work: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+async function abortable<T> (work: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return await work()
   signal.throwIfAborted()
   let onAbort: (() => void) | undefined
@@ -38,17 +38,17 @@ export function createHistoryView (store: Store | undefined, offReason = NO_STOR
       const checked = checkHistoryQuery(query)
       // A bad cursor is refused before the store is asked, whichever engine it is.
       if (checked.cursor !== undefined) decodeCursor(checked.cursor)
-      return await until(async () => await messages().query(checked), signal)
+      return await abortable(async () => await messages().query(checked), signal)
     },
     count: async (unit, filter = {}, signal) => {
       if (unit !== 'hour' && unit !== 'day') throw new ERR_STORE_QUERY('unit must be hour or day')
       const checked = checkHistoryFilter(filter)
-      return await until(async () => await messages().count(unit, checked), signal)
+      return await abortable(async () => await messages().count(unit, checked), signal)
     },
     segmentsPerDay: async (filter = {}, signal) => {
-      const { since, until: before } = checkHistoryFilter(filter)
-      return await until(async () => await messages().segmentsPerDay({
-        ...(since !== undefined ? { since } : {}), ...(before !== undefined ? { until: before } : {})
+      const { since, until } = checkHistoryFilter(filter)
+      return await abortable(async () => await messages().segmentsPerDay({
+        ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {})
       }), signal)
     }
   }
