@@ -26,6 +26,7 @@ import { ConnectionTracker } from './connections.js'
 import { requestPath } from './logging.js'
 import { defaultStoreMode, startStore, type StoreMode } from './store/start.js'
 import { registerStoreSystem } from './store/system.js'
+import { createHistoryView } from './history/view.js'
 
 export interface BuildOptions {
   /** The environment to validate; default process.env with `.env` read from `cwd`. */
@@ -124,7 +125,7 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
       registry, pages, log: instance.log.child({ part: 'dispatch' }),
       commandDeadlineMs: env.COMMAND_DEADLINE_MS, maxSegments: env.SMS_MAX_SEGMENTS
     })
-    const host = createHostView(VERSION, registry, health, () => dispatcher)
+    const host = createHostView(VERSION, registry, health, () => dispatcher, createHistoryView(store))
     const core: OperatorCore = {
       version: VERSION, startedAt: Date.now(), env, rawEnv, configFile, registry, pools, pages, state, store, health, dispatcher, host, plugins: [], ready: false
     }

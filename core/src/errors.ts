@@ -85,3 +85,6 @@ export const ERR_STORE_QUERY = createError<'OPR_ERR_STORE_QUERY', Args1>(
   'OPR_ERR_STORE_QUERY', 'Invalid history query: %s', 400)
 export const ERR_STORE_CURSOR = createError<'OPR_ERR_STORE_CURSOR'>(
   'OPR_ERR_STORE_CURSOR', 'Invalid history cursor: give back the `next` of an earlier page', 400)
+// `op.host.history` in a process that opened no store; the message says why.
+export const ERR_HISTORY_OFF = createError<'OPR_ERR_HISTORY_OFF', Args1>(
+  'OPR_ERR_HISTORY_OFF', 'History is off: %s', 503)

@@ -1,4 +1,4 @@
-import type { CommandInfo, HostView, Sender } from './plugins/contract.js'
+import type { CommandInfo, HistoryView, HostView, Sender } from './plugins/contract.js'
 import type { Registry } from './registry/registry.js'
 import type { CommandEntry } from './registry/commands.js'
 import type { HealthRunner } from './dispatch/health.js'
@@ -19,7 +19,8 @@ function info (entry: CommandEntry): CommandInfo {
 }
 
 /** The read-only view of the daemon that plugins get as `op.host`. */
-export function createHostView (version: string, registry: Registry, health: HealthRunner, dispatcher: () => Dispatcher): HostView {
+export function createHostView (version: string, registry: Registry, health: HealthRunner, dispatcher: () => Dispatcher,
+  history: HistoryView): HostView {
   // Once the registry is frozen the list cannot change: `help` on every webhook need not rebuild it.
   let frozenList: readonly CommandInfo[] | undefined
   return {
@@ -38,6 +39,7 @@ export function createHostView (version: string, registry: Registry, health: Hea
     systems: () => registry.systems.systems(),
     health: async (systems, signal) => await health.health(systems, signal),
     status: async (signal) => await health.status(signal),
-    nextPage: async (sender: Sender) => await dispatcher().nextPage(sender)
+    nextPage: async (sender: Sender) => await dispatcher().nextPage(sender),
+    history
   }
 }

@@ -4,7 +4,7 @@ export {
   type OperatorPlugin, type PluginDefinition, type PluginContext, type CommandSpec, type CommandContext,
   type CommandResult, type TypedResult, type HealthCheckSpec, type HealthResult, type HealthStatus, type CheckContext,
   type StatusLineSpec, type StatusLine, type FormatterSpec, type FormatContext, type Role, type Sender, type Channel,
-  type JsonSchema, type Logger, type HostView, type CommandInfo, type SystemReport
+  type JsonSchema, type Logger, type HostView, type CommandInfo, type SystemReport, type HistoryView
 } from './plugins/contract.js'
 export type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, QueryValue } from './http/client.js'
 export { isHttpStatusError, networkReason, type HttpStatusError } from './http/errors.js'
@@ -24,3 +24,6 @@ export type {
   Store, StoreSettings, StoreEngine, StoreCheck, MessageRepository, DurableIdempotencyStore, NewMessage, MessageRecord,
   MessageFilter, MessageQuery, MessagePage, Bucket, SegmentsDay, Direction, Outcome
 } from './store/index.js'
+// Reading the history (op.host.history, `operator history`, the console): the textual filters and phone numbers.
+export { parseHistoryParams, parseHistoryTime, checkHistoryQuery, HISTORY_OUTCOMES, HISTORY_MAX_LIMIT, type HistoryParams } from './history/filters.js'
+export { maskNumber, normalizeNumber } from './channels/sms/numbers.js'

@@ -91,7 +91,7 @@ t.test('shell answers every piped command in order, with size and segments, and 
   t.equal(await exited, 0)
   const replies = out.split(/\n-- (\d+) chars, (\d+) segment\(s\), (GSM-7|UCS-2)\n/)
   t.match(replies[0], /^Commands:\nhelp \[command\]/)
-  t.equal(replies[1], '218', 'help: characters as texted')
+  t.equal(replies[1], '262', 'help: characters as texted')
   t.equal(replies[2], '2', 'help: two segments')
   t.equal(replies[4], "Unknown command 'helth'. Did you mean 'health'? Text HELP for commands.")
   t.match(replies[8], /^self ok up/)

@@ -9,6 +9,7 @@ export {
 } from './fake-server.js';
 export { basicCredentials } from './auth.js';
 export { fakeTwilioApi, FakeTwilioApi, countSegments, type FakeTwilioOptions, type SentMessage, type TwilioErrorKind } from './twilio.js';
+export { twilioSignature, signedSms, messageSid, type SignedSms } from './twilio-signature.js';
 export {
   fakeDatadog,
   FakeDatadog,

@@ -3,6 +3,7 @@ import { startCommand } from './start.js'
 import { shellCommand } from './shell.js'
 import { sendCommand } from './send.js'
 import { pluginsCommand, configCheckCommand } from './inspect.js'
+import { historyCommand } from './history.js'
 import { VERSION } from '../version.js'
 
 const USAGE = `operator ${VERSION}: answer operational questions over SMS
@@ -17,6 +18,8 @@ Usage:
   operator send <to> "<text>"    send one SMS through Twilio (Messaging Service or TWILIO_FROM_NUMBER)
   operator plugins               each plugin: enabled or not and why, its commands and health checks
   operator config check          validate the environment, config file and plugins, then exit
+  operator history [--since 1h] [--from <number>] [--command db] [--outcome error] [--limit N] [--json]
+                                 the newest messages in and out, from the store (works while the daemon runs)
   operator --version`
 
 /** Dispatches `operator <command>`; returns the process exit code. */
@@ -28,6 +31,7 @@ export async function run (argv: readonly string[]): Promise<number> {
     case 'exec': return await execCommand(parseExecArgs(rest))
     case 'send': return await sendCommand(rest[0], rest.slice(1).join(' '))
     case 'plugins': return await pluginsCommand()
+    case 'history': return await historyCommand(rest)
     case 'config':
       if (rest[0] === 'check') return await configCheckCommand()
       break

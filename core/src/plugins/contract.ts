@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyBaseLogger } from 'fastify'
 import type { HttpClient, HttpClientOptions } from '../http/client.js'
+import type { Bucket, MessageFilter, MessagePage, MessageQuery, SegmentsDay } from '../store/types.js'
 
 /** The plugin API this core provides; a plugin declares the one it was written for. */
 export type Logger = FastifyBaseLogger
@@ -174,6 +175,24 @@ export interface HostView {
   status(signal: AbortSignal): Promise<readonly SystemReport[]>
   /** The next page of this sender's last long reply, if any is left and not expired. */
   nextPage(sender: Sender): Promise<string | undefined>
+  /** The message history, read-only (the `history` command, the console). */
+  readonly history: HistoryView
+}
+
+/**
+ * The message history in the durable store, read-only. Every input is checked: a bad one throws
+ * OPR_ERR_STORE_QUERY (or OPR_ERR_STORE_CURSOR) with one line naming the field; with no store open every call throws
+ * OPR_ERR_HISTORY_OFF. Records carry full numbers as stored: mask them (`maskNumber`) wherever people see them.
+ */
+export interface HistoryView {
+  /** Why this process has no history to read (no store open), or undefined when it has. */
+  readonly off: string | undefined
+  /** One page, newest first; give `next` back as `cursor` for the next (older) page. Limit 1..1000, default 50. */
+  query(query?: MessageQuery, signal?: AbortSignal): Promise<MessagePage>
+  /** Messages per UTC hour or day, oldest bucket first; empty buckets are left out. */
+  count(unit: 'hour' | 'day', filter?: MessageFilter, signal?: AbortSignal): Promise<Bucket[]>
+  /** SMS segments in and out per UTC day, oldest first. */
+  segmentsPerDay(filter?: Pick<MessageFilter, 'since' | 'until'>, signal?: AbortSignal): Promise<SegmentsDay[]>
 }
 
 /** A JSON Schema object for the plugin's config (validated with Ajv at start-up, defaults applied). */
