@@ -21,6 +21,8 @@ export interface SearchResult {
   readonly atLeast: boolean
   /** Newest first, at most the requested limit. */
   readonly lines: readonly LogLine[]
+  /** How the backend matches, said when nothing matched (`whole words only`). */
+  readonly hint?: string
 }
 
 export interface ErrorCounts {
