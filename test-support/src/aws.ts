@@ -57,10 +57,22 @@ const CLOUDWATCH_TARGET = 'GraniteServiceVersion20100801.';
 const NEWEST_FIRST_SINCE = Date.UTC(2024, 0, 1);
 const SIGV4 = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 
+type Term = (message: string) => boolean;
+
+/** A bare filter-pattern term: the word, not inside a longer word. */
+function wholeWord(word: string): Term {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(?:^|[^\\p{L}\\p{N}_])${escaped}(?:$|[^\\p{L}\\p{N}_])`, 'u');
+  return (message) => re.test(message);
+}
+
 /**
- * A filter pattern as CloudWatch Logs reads it, limited to terms: each quoted literal or bare word must appear in the
- * message (case-sensitive), a `-word` must not, and when there are `?word` terms at least one of them must. JSON (`{ $.x = … }`) and space-delimited (`[ … ]`) patterns are
- * answered InvalidParameterException because the fake does not interpret them.
+ * A filter pattern as CloudWatch Logs documents it, limited to terms: each term must appear in the message
+ * (case-sensitive), a `-term` must not, and when there are `?term` terms at least one of them must. A bare term
+ * matches a whole word; a double-quoted term matches its exact text anywhere. The documentation gives no escape inside
+ * quotes, so a backslash is an ordinary character and the next `"` always ends the term; an unclosed quote is
+ * InvalidParameterException. JSON (`{ $.x = … }`) and space-delimited (`[ … ]`) patterns are answered
+ * InvalidParameterException because the fake does not interpret them.
  */
 function compileFilterPattern(pattern: string | undefined): (message: string) => boolean {
   if (pattern === undefined || pattern.trim() === '') return () => true;
@@ -68,19 +80,18 @@ function compileFilterPattern(pattern: string | undefined): (message: string) =>
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     throw new AwsError(400, 'InvalidParameterException', 'Invalid filter pattern (the fake supports term patterns only)');
   }
-  const include: string[] = [];
-  const exclude: string[] = [];
-  const anyOf: string[] = [];
-  const token = /([-?]?)(?:"((?:[^"\\]|\\.)*)"|(\S+))/g;
+  if ((trimmed.match(/"/g) ?? []).length % 2 !== 0) throw new AwsError(400, 'InvalidParameterException', 'Invalid filter pattern: unclosed quote');
+  const include: Term[] = [];
+  const exclude: Term[] = [];
+  const anyOf: Term[] = [];
+  const token = /([-?]?)(?:"([^"]*)"|([^\s"]+))/g;
   for (const m of trimmed.matchAll(token)) {
-    const text = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
-    (m[1] === '-' ? exclude : m[1] === '?' ? anyOf : include).push(text);
+    const term: Term = m[2] !== undefined ? (message) => message.includes(m[2]!) : wholeWord(m[3]!);
+    (m[1] === '-' ? exclude : m[1] === '?' ? anyOf : include).push(term);
   }
   // `?a ?b` matches events holding any of the `?` terms (the documented OR form).
   return (message) =>
-    include.every((t) => message.includes(t)) &&
-    !exclude.some((t) => message.includes(t)) &&
-    (anyOf.length === 0 || anyOf.some((t) => message.includes(t)));
+    include.every((t) => t(message)) && !exclude.some((t) => t(message)) && (anyOf.length === 0 || anyOf.some((t) => t(message)));
 }
 
 function epochMillis(value: Date | number): number {

@@ -43,11 +43,17 @@ t.test('FilterLogEvents through the real SDK: time window, quoted filter pattern
   t.same(fake.calls('FilterLogEvents'), [{ logGroupName: '/app/prod', startTime: T0 + 1500, endTime: T0 + 4500, filterPattern: '"error"', limit: 50 }]);
 });
 
-t.test('filter patterns: terms, escaped quotes, exclusions, stream names; JSON patterns rejected', async (t) => {
+t.test('filter patterns: whole-word and quoted terms, no escapes, exclusions, stream names; JSON patterns rejected', async (t) => {
   const { logs } = await setup(t);
   const messages = async (input: Record<string, unknown>) =>
     (await logs.send(new FilterLogEventsCommand({ logGroupName: '/app/prod', ...input }))).events?.map((e) => e.message);
-  t.same(await messages({ filterPattern: '"\\"quoted\\""' }), ['error: "quoted" failure']);
+  t.same(await messages({ filterPattern: '"quoted"' }), ['error: "quoted" failure'], 'a quoted term matches its text anywhere');
+  t.same(await messages({ filterPattern: 'err' }), [], 'a bare term matches whole words only');
+  t.same(await messages({ filterPattern: '"err"' }), ['error: payment declined', 'error: "quoted" failure', 'error: late']);
+  await t.rejects(logs.send(new FilterLogEventsCommand({ logGroupName: '/app/prod', filterPattern: '"say \\"hi"' })), {
+    name: 'InvalidParameterException',
+  }, 'no escape for a quote: \\" ends the term, and the quotes do not pair up');
+  t.same(await messages({ filterPattern: '"error: " "quoted"' }), ['error: "quoted" failure'], 'quoted terms are all required');
   t.same(await messages({ filterPattern: 'error -late -payment' }), ['error: "quoted" failure']);
   t.same(await messages({ filterPattern: 'ERROR' }), ['ERROR upper case'], 'case-sensitive');
   t.same(await messages({ logStreamNames: ['i-0def'] }), ['error: "quoted" failure', 'ERROR upper case']);

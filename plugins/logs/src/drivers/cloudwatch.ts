@@ -1,4 +1,4 @@
-import { networkReason, type HealthResult } from '@operator/core'
+import { networkReason, usageError, type HealthResult } from '@operator/core'
 import type { CloudWatchLogsClient, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs'
 import { levelVariants, logGroupList, type LogsConfig } from '../config.js'
 import { LogsError, shortReason } from '../errors.js'
@@ -13,17 +13,19 @@ const AUTH_ERRORS = new Set([
 ])
 
 /**
- * A filter pattern that matches `text` as one quoted term: backslashes and double quotes escaped with a backslash,
- * so `?`, `-`, `*`, `{`, `[` and `%` inside it are plain characters. Control characters become spaces.
+ * A filter pattern for `text` as data: quoted terms, so `?`, `-`, `*`, `{`, `[` and `%` are plain characters. Filter
+ * patterns document no escape inside quotes, so a `"` or `\` cannot be searched for: the text is cut there and every
+ * piece must appear (a line holding the whole text always matches; rarely, one holding the pieces apart does too).
+ * Control characters become spaces. Undefined when nothing but quotes, backslashes and spaces is left.
  */
-export function filterPatternTerm (text: string): string {
-  const escaped = text.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/[\\"]/g, (c) => `\\${c}`)
-  return `"${escaped}"`
+export function filterPatternTerm (text: string): string | undefined {
+  const pieces = text.replace(/[\u0000-\u001f\u007f]/g, ' ').split(/["\\]/).filter((p) => p.trim() !== '')
+  return pieces.length === 0 ? undefined : pieces.map((p) => `"${p}"`).join(' ')
 }
 
-/** `?"error" ?"ERROR" …`: any of the error levels (filter patterns are case-sensitive). */
+/** `?"error" ?"ERROR" …`: any of the error levels (filter patterns are case-sensitive; levels are plain words). */
 export function errorPattern (levels: readonly string[]): string {
-  return levelVariants(levels).map((l) => `?${filterPatternTerm(l)}`).join(' ')
+  return levelVariants(levels).map((l) => `?"${l}"`).join(' ')
 }
 
 /** `/aws/lambda/checkout` → `checkout`: what fits in a line. */
@@ -178,6 +180,7 @@ export function createCloudWatchDriver (config: LogsConfig): LogDriver {
     },
     async search (text: string, window: TimeWindow, limit: number, signal: AbortSignal, scanUntil = Infinity): Promise<SearchResult> {
       const pattern = filterPatternTerm(text)
+      if (pattern === undefined) throw usageError('Nothing to search for: CloudWatch filter patterns cannot search for quotes or backslashes alone.')
       const scans = await Promise.all(groups.map((g) => scanGroup(g, pattern, window, limit, signal, scanUntil)))
       const lines: LogLine[] = scans.flatMap((s) => s.events)
         .sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0))
