@@ -75,6 +75,18 @@ class ShardError extends Error {
 }
 
 const CLUSTER_MONITOR = ['monitor', 'manage', 'all'];
+/** `index.max_result_window`'s default: `from + size` beyond it is refused. */
+const MAX_RESULT_WINDOW = 10_000;
+
+/**
+ * `hits.total` as `track_total_hits` asks: `true` counts exactly, a number counts up to it (then `gte`), `false` leaves
+ * the total out; by default Elasticsearch counts up to 10,000.
+ */
+function totalHits(count: number, track: unknown): { total?: { value: number; relation: 'eq' | 'gte' } } {
+  if (track === false) return {};
+  const limit = track === true ? Number.POSITIVE_INFINITY : typeof track === 'number' ? track : 10_000;
+  return { total: count > limit ? { value: limit, relation: 'gte' } : { value: count, relation: 'eq' } };
+}
 
 function esError(status: number, type: string, reason: string, extra: Record<string, unknown> = {}): FakeReply {
   const cause = { type, reason, ...extra };
@@ -550,7 +562,15 @@ export class FakeElasticsearch extends FakeHttpServer {
     if (request.body !== '' && request.json === undefined) {
       return esError(400, 'x_content_parse_exception', '[1:1] Unexpected character: was expecting a JSON document');
     }
-    const body = (request.json ?? {}) as { query?: unknown; size?: unknown; from?: unknown; aggs?: unknown; aggregations?: unknown; sort?: unknown };
+    const body = (request.json ?? {}) as {
+      query?: unknown;
+      size?: unknown;
+      from?: unknown;
+      aggs?: unknown;
+      aggregations?: unknown;
+      sort?: unknown;
+      track_total_hits?: unknown;
+    };
     let predicate: Predicate;
     let sort: SortSpec | undefined;
     let aggs: Array<[string, TermsSpec]> | undefined;
@@ -569,6 +589,9 @@ export class FakeElasticsearch extends FakeHttpServer {
     }
     const size = Number(body.size ?? 10);
     const from = Number(body.from ?? 0);
+    if (from + size > MAX_RESULT_WINDOW) {
+      return esError(400, 'illegal_argument_exception', `Result window is too large, from + size must be less than or equal to: [${MAX_RESULT_WINDOW}] but was [${from + size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.`);
+    }
     const matched = this.#docs
       .filter((d) => indices.has(d.index))
       .map((d) => ({ ...d, fields: this.#mappings.get(d.index)! }))
@@ -581,7 +604,7 @@ export class FakeElasticsearch extends FakeHttpServer {
         timed_out: false,
         _shards: { total: indices.size, successful: indices.size, skipped: 0, failed: 0 },
         hits: {
-          total: { value: matched.length, relation: 'eq' },
+          ...totalHits(matched.length, body.track_total_hits),
           max_score: null,
           hits: sorted.slice(from, from + size).map((d) => ({
             _index: d.index,

@@ -234,3 +234,20 @@ t.test('cluster health needs the monitor privilege; Serverless does not offer it
   t.match(await gone.json(), { error: { type: 'api_not_available_exception' } });
   t.match(await (await fetch(`${serverless.url}/`)).json(), { version: { build_flavor: 'serverless' } });
 });
+
+t.test('hits.total follows track_total_hits; from + size is bounded by the result window', async (t) => {
+  const fake = await fakeElasticsearch();
+  t.teardown(() => fake.close());
+  fake.seedDocuments('many', Array.from({ length: 12 }, (_, i) => ({ '@timestamp': 1764012000000 + i, message: `m ${i}` })));
+  const total = async (body: Record<string, unknown>) => {
+    const res = await fetch(`${fake.url}/many/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ size: 0, ...body }) });
+    return ((await res.json()) as { hits: { total?: unknown } }).hits.total;
+  };
+  t.same(await total({}), { value: 12, relation: 'eq' }, 'below the default 10,000 the count is exact');
+  t.same(await total({ track_total_hits: 5 }), { value: 5, relation: 'gte' }, 'a number caps the count');
+  t.same(await total({ track_total_hits: true }), { value: 12, relation: 'eq' });
+  t.equal(await total({ track_total_hits: false }), undefined, 'false leaves the total out');
+  const res = await fetch(`${fake.url}/many/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 9995, size: 10 }) });
+  t.equal(res.status, 400);
+  t.match(await res.json(), { error: { type: 'illegal_argument_exception', reason: /^Result window is too large/ } });
+});
