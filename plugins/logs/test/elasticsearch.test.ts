@@ -268,3 +268,35 @@ t.test('a date_nanos timestamp reads as the right time (sort values are nanoseco
   t.equal(reply, `1 match in 15m, newest 1:\n${at.toISOString().slice(11, 19)} [edge/error] nanosecond line`)
   t.ok(((es.searches[0] as any).sort[0]['@timestamp'].order) === 'desc')
 })
+
+t.test('without sort values, times come from _source: ISO text with any fraction, epoch ms or ns, as text or numbers', async (t) => {
+  const es = await seeded(t)
+  const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
+  const at = Date.now() - MINUTE
+  const hit = (ts: unknown, extra: Record<string, unknown> = {}) => ({ _index: 'x', _id: String(ts), _score: null, _source: { '@timestamp': ts, message: `at ${typeof ts}`, ...extra } })
+  es.fault('/logs-*/_search', {
+    status: 200,
+    body: {
+      hits: {
+        total: 6,
+        hits: [
+          hit(new Date(at).toISOString().replace('Z', '987654Z'), { service: { name: ['edge', 'other'] }, log: { level: 3 } }),
+          hit(String(at)),
+          hit(String(BigInt(at) * 1_000_000n)),
+          hit(at * 1_000_000, { log: { level: true } }),
+          hit('not a time'),
+          hit(null)
+        ]
+      }
+    }
+  }, { times: 1 })
+  const lines = (await sms(t, op, 'logs at')).split('\n')
+  const clock = new Date(at).toISOString().slice(11, 19)
+  t.equal(lines[0], '6 matches in 15m, newest 6:', 'a bare number total is read too')
+  t.equal(lines[1], `${clock} [edge/3] at string`, 'ISO with nanoseconds; the first of an array; a number as text')
+  t.equal(lines[2], `${clock} at string`, 'epoch milliseconds as text')
+  t.equal(lines[3], `${clock} at string`, 'epoch nanoseconds as text')
+  t.equal(lines[4], `${clock} [true] at number`, 'epoch nanoseconds as a number')
+  t.equal(lines[5], '00:00:00 at string', 'an unreadable time shows as the epoch rather than failing the reply')
+  t.equal(lines[6], '00:00:00 at object', 'so does a missing one')
+})
