@@ -101,7 +101,8 @@ export class DatadogApi {
    */
   async monitors (signal: AbortSignal, options: MonitorListOptions = {}): Promise<MonitorList> {
     const monitors: DatadogMonitor[] = []
-    for (let page = 0; ; page++) {
+    let fullPage = true
+    for (let page = 0; fullPage; page++) {
       if (page > 0 && Date.now() >= (options.until ?? Infinity)) return { monitors, complete: false }
       const body = await this.#withAppKey('monitors', '/api/v1/monitor', {
         group_states: options.groupStates?.join(','),
@@ -112,8 +113,9 @@ export class DatadogApi {
       }, signal)
       if (!Array.isArray(body)) throw unexpectedAnswer('monitor list')
       monitors.push(...(body as DatadogMonitor[]))
-      if (body.length < MONITOR_PAGE_SIZE) return { monitors, complete: true }
+      fullPage = body.length >= MONITOR_PAGE_SIZE
     }
+    return { monitors, complete: true }
   }
 
   async #withAppKey (what: string, path: string, query: Record<string, QueryValue>, signal: AbortSignal): Promise<unknown> {
