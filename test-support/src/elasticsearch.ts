@@ -619,6 +619,7 @@ export class FakeElasticsearch extends FakeHttpServer {
       return { status: 200, body: response };
     } catch (err) {
       if (err instanceof ShardError) return shardFailure(err);
+      /* c8 ignore next 2 -- only ShardError is thrown above; anything else is a bug in the fake, answered 500 */
       throw err;
     }
   }

@@ -176,6 +176,10 @@ t.test('_field_caps tells text from keyword fields, per index when they differ',
   t.same(mixed.body.fields['service.name'].keyword.indices, ['logs-ecs']);
   t.equal((await caps('@timestamp')).body.fields['@timestamp'].date.aggregatable, true);
   t.same((await caps('nothere')).body.fields, {});
+  fake.seedDocuments('logs-2026.11.23', [{ '@timestamp': '2026-11-23T11:00:00Z', ok: true, gone: null, ratio: 0.5, count: 3 }]);
+  const typed = (await caps('ok,gone,ratio,count')).body.fields;
+  t.same(Object.keys(typed).sort(), ['count', 'ok', 'ratio'], 'a null value maps nothing');
+  t.same([typed.ok.boolean.type, typed.ratio.double.type, typed.count.long.type], ['boolean', 'double', 'long']);
   t.equal((await caps(undefined)).status, 400);
   t.equal((await caps('x', 'missing-index')).status, 404);
 });
