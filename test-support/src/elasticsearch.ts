@@ -19,6 +19,14 @@ export interface ElasticCredentials {
    * Elasticsearch. Default `['all']`; an index-read-only API key has none.
    */
   clusterPrivileges?: string[];
+  /** Index privileges on every index (default `['all']`): `_search` and `_field_caps` need `read` (or `all`). */
+  indexPrivileges?: string[];
+}
+
+interface Caller {
+  principal: string;
+  cluster: string[];
+  index: string[];
 }
 
 export interface FakeElasticsearchOptions {
@@ -445,9 +453,9 @@ export class FakeElasticsearch extends FakeHttpServer {
   }
 
   /** Who is asking (for privilege messages) and the cluster privileges they hold, or the 401 answer. */
-  #authenticate(request: RecordedRequest): FakeReply | { principal: string; privileges: string[] } {
+  #authenticate(request: RecordedRequest): FakeReply | Caller {
     const auth = this.#auth;
-    if (auth === undefined) return { principal: 'user [_anonymous]', privileges: ['all'] };
+    if (auth === undefined) return { principal: 'user [_anonymous]', cluster: ['all'], index: ['all'] };
     const header = request.headers.authorization ?? '';
     const www = { 'www-authenticate': 'Basic realm="security" charset="UTF-8", ApiKey' };
     if (header === '') {
@@ -456,7 +464,8 @@ export class FakeElasticsearch extends FakeHttpServer {
     const basic = basicCredentials(request.headers);
     if (basic !== undefined) {
       if (auth.basic !== undefined && basic.user === auth.basic.username && basic.password === auth.basic.password) {
-        return { principal: `user [${basic.user}] with effective roles [logs_reader]`, privileges: auth.basic.clusterPrivileges ?? ['all'] };
+        const { clusterPrivileges = ['all'], indexPrivileges = ['all'] } = auth.basic;
+        return { principal: `user [${basic.user}] with effective roles [logs_reader]`, cluster: clusterPrivileges, index: indexPrivileges };
       }
       return { ...esError(401, 'security_exception', `unable to authenticate user [${basic.user}] for REST request [${request.path}]`), headers: www };
     }
@@ -464,7 +473,8 @@ export class FakeElasticsearch extends FakeHttpServer {
     if (apiKey?.[1] !== undefined && auth.apiKey !== undefined) {
       const expected = Buffer.from(`${auth.apiKey.id}:${auth.apiKey.key}`).toString('base64');
       if (apiKey[1] === expected) {
-        return { principal: `API key id [${auth.apiKey.id}] of user [elastic]`, privileges: auth.apiKey.clusterPrivileges ?? ['all'] };
+        const { clusterPrivileges = ['all'], indexPrivileges = ['all'] } = auth.apiKey;
+        return { principal: `API key id [${auth.apiKey.id}] of user [elastic]`, cluster: clusterPrivileges, index: indexPrivileges };
       }
     }
     return {
@@ -473,7 +483,7 @@ export class FakeElasticsearch extends FakeHttpServer {
     };
   }
 
-  #route(request: RecordedRequest, who: { principal: string; privileges: string[] }): FakeReply {
+  #route(request: RecordedRequest, who: Caller): FakeReply {
     if (request.path === '/' && request.method === 'GET') {
       return {
         status: 200,
@@ -490,16 +500,20 @@ export class FakeElasticsearch extends FakeHttpServer {
     if (api?.[1] !== undefined && (request.method === 'POST' || request.method === 'GET')) {
       const indices = this.#resolve(decodeURIComponent(api[1]));
       if (!(indices instanceof Set)) return indices;
+      if (!who.index.some((p) => p === 'read' || p === 'all')) {
+        const action = api[2] === '_search' ? 'indices:data/read/search' : 'indices:data/read/field_caps';
+        return esError(403, 'security_exception', `action [${action}] is unauthorized for ${who.principal} on indices [${[...indices].join(',')}], this action is granted by the index privileges [read,all]`);
+      }
       return api[2] === '_search' ? this.#search(indices, request) : this.#fieldCaps(indices, request);
     }
     return esError(400, 'illegal_argument_exception', `no handler found for uri [${request.path}] and method [${request.method}]`);
   }
 
-  #clusterHealth(who: { principal: string; privileges: string[] }): FakeReply {
+  #clusterHealth(who: Caller): FakeReply {
     if (this.#serverless) {
       return esError(410, 'api_not_available_exception', 'Request for uri [/_cluster/health] with method [GET] exists but is not available when running in serverless mode');
     }
-    if (!who.privileges.some((p) => CLUSTER_MONITOR.includes(p))) {
+    if (!who.cluster.some((p) => CLUSTER_MONITOR.includes(p))) {
       return esError(403, 'security_exception', `action [cluster:monitor/health] is unauthorized for ${who.principal}, this action is granted by the cluster privileges [${CLUSTER_MONITOR.join(',')}]`);
     }
     return { status: 200, body: this.#health };

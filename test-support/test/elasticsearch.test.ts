@@ -230,6 +230,15 @@ t.test('cluster health needs the monitor privilege; Serverless does not offer it
     status: 403,
   });
   t.equal((await search(fake.url, 'logs-*', {}, key)).status, 200, 'the same key searches');
+  const monitorOnly = await fakeElasticsearch({ auth: { apiKey: { id: 'mon', key: 'k', clusterPrivileges: ['monitor'], indexPrivileges: ['view_index_metadata'] } } });
+  t.teardown(() => monitorOnly.close());
+  monitorOnly.seedDocuments('logs-1', [{ '@timestamp': '2026-11-24T19:20:01Z', message: 'hello' }]);
+  const monKey = `ApiKey ${Buffer.from('mon:k').toString('base64')}`;
+  const noRead = await search(monitorOnly.url, 'logs-*', {}, monKey);
+  t.equal(noRead.status, 403);
+  t.match(await noRead.json(), { error: { reason: 'action [indices:data/read/search] is unauthorized for API key id [mon] of user [elastic] on indices [logs-1], this action is granted by the index privileges [read,all]' } });
+  const noCaps = await fetch(`${monitorOnly.url}/logs-*/_field_caps?fields=x`, { headers: { authorization: monKey } });
+  t.match(await noCaps.json(), { error: { reason: /^action \[indices:data\/read\/field_caps\] is unauthorized/ } });
   t.equal((await fetch(`${fake.url}/_cluster/health`, { headers: { authorization: `Basic ${Buffer.from('ops:pw').toString('base64')}` } })).status, 200);
   const serverless = await fakeElasticsearch({ serverless: true });
   t.teardown(() => serverless.close());

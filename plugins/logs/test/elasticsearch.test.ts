@@ -196,8 +196,13 @@ t.test('a search-only API key: health and status fall back to a search and name 
   const fallback = es.searches.find((b: any) => b.size === 0 && b.aggs === undefined) as any
   t.same(fallback, { size: 0, track_total_hits: false, query: { match_all: {} } }, 'the fallback is the cheapest search')
 
-  es.fault('/logs-*/_search', { status: 403, body: { error: { root_cause: [{ type: 'security_exception', reason: 'action [indices:data/read/search] is unauthorized' }] }, status: 403 } })
+  es.fault('/logs-*/_search', { status: 403, body: { error: { root_cause: [{ type: 'security_exception', reason: 'denied' }] }, status: 403 } })
   t.match(await sms(t, op, 'health logs'), /^logs DOWN elasticsearch refused the credentials \(HTTP 403\)/, 'a key that cannot search either is DOWN')
+
+  const noRead = await seeded(t, { auth: { apiKey: { id: 'mon', key: 'm0nitor', clusterPrivileges: ['monitor'], indexPrivileges: [] } } })
+  const monitorOnly = await operatorWith(t, { type: 'elasticsearch', url: noRead.url, apiKey: 'mon:m0nitor' })
+  t.equal(await sms(t, monitorOnly, 'logs redis'), 'logs: elasticsearch denied indices:data/read/search: the key needs the read index privilege')
+  t.match(await sms(t, monitorOnly, 'status'), /^logs DEGRADED green, 3 nodes, errors unknown \(elasticsearch denied indices:data\/read\/search/m)
 })
 
 t.test('on Serverless, where cluster health is not offered, health is a search', async (t) => {

@@ -38,6 +38,19 @@ export function elasticReason (body: string): string | undefined {
   return undefined
 }
 
+/**
+ * A failed call as one line. A 403 that names the action and the privileges granting it (`action [x] is unauthorized
+ * for API key id [k] …, this action is granted by the index privileges [read,all]`) says which privilege the key
+ * lacks: the credentials are fine, their rights are not.
+ */
+export function mapElasticError (err: unknown): unknown {
+  if (isHttpStatusError(err) && err.status === 403) {
+    const m = /action \[([^\]]+)\] is unauthorized.*granted by the (index|cluster) privileges \[([^\],\]]+)/.exec(err.body)
+    if (m !== null) return new LogsError('OPR_ERR_LOGS_AUTH', `${NAME} denied ${m[1]!}: the key needs the ${m[3]!} ${m[2]!} privilege`)
+  }
+  return mapHttpError(NAME, err, elasticReason)
+}
+
 /** A field by dotted path, stored flat (`"log.level": …`) or nested (`log: { level: … }`). */
 export function fieldValue (source: Record<string, unknown> | undefined, path: string): unknown {
   if (source === undefined) return undefined
@@ -125,7 +138,7 @@ export function createElasticsearchDriver (config: LogsConfig, makeHttp: MakeHtt
     try {
       return await http().postJson<SearchResponse>(searchPath, { json: body, signal, timeoutMs: config.requestTimeoutMs })
     } catch (err) {
-      throw mapHttpError(NAME, err, elasticReason)
+      throw mapElasticError(err)
     }
   }
 
@@ -172,7 +185,7 @@ export function createElasticsearchDriver (config: LogsConfig, makeHttp: MakeHtt
       // Not worth remembering: the next count asks again.
       serviceAgg = undefined
       if (isHttpStatusError(err) && err.status !== 404) return keyword
-      throw mapHttpError(NAME, err, elasticReason)
+      throw mapElasticError(err)
     }
     const own = aggregatable(caps, field)
     if (own !== false) return field
@@ -196,7 +209,7 @@ export function createElasticsearchDriver (config: LogsConfig, makeHttp: MakeHtt
         return await searchable(signal, 'cluster health needs the monitor privilege', started)
       }
       if (isHttpStatusError(err) && err.status === 410) return await searchable(signal, 'cluster health not offered here', started)
-      throw mapHttpError(NAME, err, elasticReason)
+      throw mapElasticError(err)
     }
     const latencyMs = Date.now() - started
     const nodes = body.number_of_nodes ?? 0
