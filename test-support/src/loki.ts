@@ -29,6 +29,8 @@ export interface LokiQueryRecord {
 }
 
 const HOUR_NS = 3_600_000_000_000n;
+const MAX_ENTRIES = 5000;
+const MAX_QUERY_LENGTH_NS = 721n * HOUR_NS;
 
 function parseTime(value: string | null, fallback: bigint): bigint | undefined {
   if (value === null || value === '') return fallback;
@@ -114,6 +116,14 @@ export class FakeLoki extends FakeHttpServer {
       return { status: 400, body: `invalid direction: ${directionParam}\n` };
     }
     if (end < start) return { status: 400, body: 'end timestamp must not be before or equal to start time\n' };
+    // Loki's default limits: max_entries_limit_per_query 5000, max_query_length 721h.
+    if (limit > MAX_ENTRIES) {
+      return { status: 400, body: `max entries limit per query exceeded, limit > max_entries_limit_per_query (${limit} > ${MAX_ENTRIES})\n` };
+    }
+    if (end - start > MAX_QUERY_LENGTH_NS) {
+      const hours = (end - start) / 3_600_000_000_000n;
+      return { status: 400, body: `the query time range exceeds the limit (query length: ${hours}h, limit: 721h)\n` };
+    }
     this.queries.push({ query, start, end, limit, direction: directionParam, orgId });
     if (query === '') return { status: 400, body: 'query parameter is required\n' };
     const rejected = this.#rejected.get(query);

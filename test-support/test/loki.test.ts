@@ -166,3 +166,14 @@ t.test('an overloaded Loki answers 429 too many outstanding requests', async (t)
   t.equal(await res.text(), 'too many outstanding requests\n');
   t.equal((await qr(fake.url, { query: '{app="checkout"}' })).status, 200, 'only the next query');
 });
+
+t.test('Loki default limits: at most 5000 entries per query and 721h per range', async (t) => {
+  const fake = await seeded(t);
+  const tooMany = await qr(fake.url, { query: '{app="checkout"}', limit: '5001' });
+  t.equal(tooMany.status, 400);
+  t.equal(await tooMany.text(), 'max entries limit per query exceeded, limit > max_entries_limit_per_query (5001 > 5000)\n');
+  t.equal((await qr(fake.url, { query: '{app="checkout"}', limit: '5000' })).status, 200);
+  const tooLong = await qr(fake.url, { query: '{app="checkout"}', start: (base - 722n * 3_600_000_000_000n).toString(), end: base.toString() });
+  t.equal(tooLong.status, 400);
+  t.match(await tooLong.text(), /^the query time range exceeds the limit \(query length: 722h, limit: 721h\)/);
+});
