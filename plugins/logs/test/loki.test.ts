@@ -164,3 +164,12 @@ t.test('429 too many outstanding requests reads as overloaded, not as a bad quer
   loki.fault('/loki/api/v1/query_range', { status: 429, body: '' }, { times: 1 })
   t.equal(await sms(t, op, 'logs timeout'), 'logs: loki is overloaded (HTTP 429), try again in a minute')
 })
+
+t.test('a stream without any service label counts as (none) and shows no service', async (t) => {
+  const loki = await fakeLoki()
+  t.teardown(() => loki.close())
+  loki.addLine({ env: 'prod' }, Date.now() - MINUTE, 'kernel: disk error on sda', { detected_level: 'error' })
+  const op = await operatorWith(t, { type: 'loki', url: loki.url, selector: '{env="prod"}' })
+  t.equal(await sms(t, op, 'logs errors'), '1 error line in 15m:\n(none) 1')
+  t.match(await sms(t, op, 'logs disk'), /^1 match in 15m, newest 1:\n\d\d:\d\d:\d\d \[error\] kernel: disk error on sda$/)
+})
