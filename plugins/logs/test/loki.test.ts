@@ -112,6 +112,7 @@ t.test('a full scan says the count is a lower bound', async (t) => {
   const op = await operatorWith(t, { type: 'loki', url: loki.url, scanLimit: 10 })
   t.match(await sms(t, op, 'logs boom'), /^10\+ matches in 15m, newest 5:/)
   t.match(await sms(t, op, 'logs errors'), /^10\+ error lines in 15m:\nnoisy 10$/)
+  t.match(await sms(t, op, 'status'), /^logs ok ready, 10\+ errors in 15m$/m, 'the status line says the count is a lower bound too')
 })
 
 t.test('health reads /ready; status adds the error count', async (t) => {
@@ -121,6 +122,8 @@ t.test('health reads /ready; status adds the error count', async (t) => {
   t.match(await sms(t, op, 'status'), /^logs ok ready, 2 errors in 15m$/m)
   loki.fault('/ready', { status: 503, body: 'Ingester not ready: waiting for 15s after being ready\n' })
   t.match(await sms(t, op, 'health logs'), /^logs DOWN not ready \(HTTP 503: Ingester not ready: waiting for 15s after being ready\)/)
+  loki.fault('/loki/api/v1/query_range', { status: 500, body: 'boom' }, { times: 1 })
+  t.match(await sms(t, op, 'status'), /^logs DOWN not ready \(HTTP 503: Ingester not ready/m, 'down already says why: the failed count adds nothing')
   loki.clearFaults().fault('/ready', { status: 401, body: 'no' })
   t.match(await sms(t, op, 'health logs'), /^logs DOWN refused the credentials \(HTTP 401\)/)
   loki.clearFaults().fault('/ready', { status: 200, body: '' })
