@@ -65,11 +65,19 @@ export function explicitMapping(mapping: ElasticMapping): Map<string, MappedFiel
   return fields;
 }
 
-/** A field by dotted path, stored flat (`"log.level": …`) or nested (`log: { level: … }`). */
+/**
+ * A field by dotted path, stored flat (`"log.level": …`) or nested (`log: { level: … }`); through an array of objects
+ * it collects every element's value, as Elasticsearch flattens object arrays.
+ */
 export function sourceValue(source: Record<string, unknown>, path: string): unknown {
   if (path in source) return source[path];
   let value: unknown = source;
   for (const part of path.split('.')) {
+    if (Array.isArray(value)) {
+      const found = value.map((v) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined)).filter((v) => v !== undefined);
+      value = found.length === 0 ? undefined : found.flat();
+      continue;
+    }
     if (value === null || typeof value !== 'object') return undefined;
     value = (value as Record<string, unknown>)[part];
   }

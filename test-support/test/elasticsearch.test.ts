@@ -204,9 +204,17 @@ t.test('date_nanos: sort values in nanoseconds, or formatted when the sort asks 
   t.same(formatted.map((h) => h.sort[0]).slice(0, 2), ['2026-11-24T19:20:01.123456789Z', '2026-11-24T19:20:01.123000000Z']);
   const asc = await sorted([{ '@timestamp': 'asc' }]);
   t.same(asc.map((h) => h._id), ['n2', 'n1', 'n3']);
-  t.same((await sorted(['message.keyword'])).map((h) => h.sort[0]), ['earlier', 'later', 'no time'], 'keyword values sort as text');
+  t.same((await sorted(['message.keyword'])).map((h) => h.sort[0]).slice(0, 3), ['earlier', 'later', 'no time'], 'keyword values sort as text');
+  fake.seedDocuments('nanos', [
+    { _id: 'e1', '@timestamp': 1764012001000, message: 'epoch ms number' },
+    { _id: 'e2', '@timestamp': '1764012002000', message: 'epoch ms text' },
+    { _id: 'e3', '@timestamp': { bad: true }, message: 'not a date' },
+  ]);
+  const mixed = await sorted([{ '@timestamp': { order: 'asc' } }]);
+  t.same(mixed.map((h) => h._id).slice(0, 3), ['e3', 'e1', 'e2'], 'epoch milliseconds as a number or text; an unreadable value sorts first as 0');
+  t.equal(mixed.find((h) => h._id === 'e1')!.sort[0], 1764012001000 * 1e6);
   const ms = await sorted([{ ts: { order: 'desc', unmapped_type: 'date' } }]);
-  t.equal(ms.length, 3, 'an unmapped sort field with unmapped_type sorts nothing away');
+  t.equal(ms.length, 6, 'an unmapped sort field with unmapped_type sorts nothing away');
   const dates = await fakeElasticsearch();
   t.teardown(() => dates.close());
   dates.seedDocuments('d', [{ '@timestamp': '2026-11-24T19:20:01.123Z', n: 2 }, { '@timestamp': 1764012001000, n: 1.5 }]);
@@ -263,4 +271,25 @@ t.test('hits.total follows track_total_hits; from + size is bounded by the resul
   const res = await fetch(`${fake.url}/many/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 9995, size: 10 }) });
   t.equal(res.status, 400);
   t.match(await res.json(), { error: { type: 'illegal_argument_exception', reason: /^Result window is too large/ } });
+});
+
+t.test('an explicit text field with a named keyword sub-field; array values are each indexed', async (t) => {
+  const fake = await fakeElasticsearch();
+  t.teardown(() => fake.close());
+  fake.setMapping('tags', { tag: 'text', 'tag.keyword': 'keyword', code: 'keyword' });
+  fake.seedDocuments('tags', [
+    { _id: 't1', '@timestamp': '2026-11-24T19:00:00Z', tag: ['Blue Green', 'red'], code: 'A-1', labels: [{ k: 'x' }] },
+    { _id: 't2', '@timestamp': '2026-11-24T19:01:00Z', tag: 'yellow', code: null },
+  ]);
+  const ids = async (query: unknown) =>
+    ((await (await search(fake.url, 'tags', { query })).json()) as { hits: { hits: Array<{ _id: string }> } }).hits.hits.map((h) => h._id);
+  t.same(await ids({ term: { 'tag.keyword': 'red' } }), ['t1'], 'the keyword sub-field reads the text field\'s values');
+  t.same(await ids({ match_phrase: { tag: 'green' } }), ['t1']);
+  t.same(await ids({ term: { code: 'A-1' } }), ['t1']);
+  t.same(await ids({ exists: { field: 'code' } }), ['t1'], 'null is no value');
+  t.same(await ids({ exists: { field: 'labels.k' } }), ['t1'], 'objects in arrays are walked for the mapping');
+  t.same(await ids({ exists: { field: 'labels.nothere' } }), []);
+  t.same(await ids({ exists: { field: 'tag.deeper' } }), [], 'text values have no fields');
+  const res = await search(fake.url, 'tags', { size: 0, aggs: { t: { terms: { field: 'tag.keyword' } } } });
+  t.match(await res.json(), { aggregations: { t: { buckets: [{ key: 'Blue Green', doc_count: 1 }, { key: 'red', doc_count: 1 }, { key: 'yellow', doc_count: 1 }] } } });
 });
