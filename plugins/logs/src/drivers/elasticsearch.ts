@@ -196,7 +196,7 @@ export function createElasticsearchDriver (config: LogsConfig, makeHttp: MakeHtt
   /** `_cluster/health` needs the `monitor` cluster privilege (and is not offered on Serverless): a search key lacks it. */
   async function searchable (signal: AbortSignal, why: string, started: number): Promise<HealthResult> {
     await post({ size: 0, track_total_hits: false, query: { match_all: {} } }, signal)
-    return { status: 'ok', summary: `search ok (${why})`, latencyMs: Date.now() - started }
+    return { status: 'ok', summary: `search ok, ${why}`, latencyMs: Date.now() - started }
   }
 
   async function health (signal: AbortSignal): Promise<HealthResult> {
@@ -206,9 +206,9 @@ export function createElasticsearchDriver (config: LogsConfig, makeHttp: MakeHtt
       body = await http().getJson<ClusterHealth>('/_cluster/health', { signal, timeoutMs: config.requestTimeoutMs })
     } catch (err) {
       if (isHttpStatusError(err) && err.status === 403 && /security_exception/.test(err.body)) {
-        return await searchable(signal, 'cluster health needs the monitor privilege', started)
+        return await searchable(signal, 'no monitor privilege for cluster health', started)
       }
-      if (isHttpStatusError(err) && err.status === 410) return await searchable(signal, 'cluster health not offered here', started)
+      if (isHttpStatusError(err) && err.status === 410) return await searchable(signal, 'no cluster health API here', started)
       throw mapElasticError(err)
     }
     const latencyMs = Date.now() - started
