@@ -7,6 +7,12 @@ export interface FakeAwsOptions {
   region?: string;
   /** When set, only this access key id is recognised. */
   accessKeyId?: string;
+  /**
+   * How many stored events (in the time range, matching or not) one FilterLogEvents call searches before it answers
+   * with what it found and a `nextToken`; default 20. The real service also answers after searching a bounded amount
+   * of data, so on a busy group pages are often partly full or empty and still carry a `nextToken`.
+   */
+  eventsScannedPerCall?: number;
 }
 
 export interface LogEventSeed {
@@ -47,12 +53,26 @@ class AwsError extends Error {
 
 const LOGS_TARGET = 'Logs_20140328.';
 const CLOUDWATCH_TARGET = 'GraniteServiceVersion20100801.';
+/** `startFromHead: false` (newest first) is offered for start times from 2024 on. */
+const NEWEST_FIRST_SINCE = Date.UTC(2024, 0, 1);
 const SIGV4 = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 
+type Term = (message: string) => boolean;
+
+/** A bare filter-pattern term: the word, not inside a longer word. */
+function wholeWord(word: string): Term {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(?:^|[^\\p{L}\\p{N}_])${escaped}(?:$|[^\\p{L}\\p{N}_])`, 'u');
+  return (message) => re.test(message);
+}
+
 /**
- * A filter pattern as CloudWatch Logs reads it, limited to terms: each quoted literal or bare word must appear in the
- * message (case-sensitive), a `-word` must not, and when there are `?word` terms at least one of them must. JSON (`{ $.x = … }`) and space-delimited (`[ … ]`) patterns are
- * answered InvalidParameterException because the fake does not interpret them.
+ * A filter pattern as CloudWatch Logs documents it, limited to terms: each term must appear in the message
+ * (case-sensitive), a `-term` must not, and when there are `?term` terms at least one of them must. A bare term
+ * matches a whole word; a double-quoted term matches its exact text anywhere. The documentation gives no escape inside
+ * quotes, so a backslash is an ordinary character and the next `"` always ends the term; an unclosed quote is
+ * InvalidParameterException. JSON (`{ $.x = … }`) and space-delimited (`[ … ]`) patterns are answered
+ * InvalidParameterException because the fake does not interpret them.
  */
 function compileFilterPattern(pattern: string | undefined): (message: string) => boolean {
   if (pattern === undefined || pattern.trim() === '') return () => true;
@@ -60,19 +80,18 @@ function compileFilterPattern(pattern: string | undefined): (message: string) =>
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     throw new AwsError(400, 'InvalidParameterException', 'Invalid filter pattern (the fake supports term patterns only)');
   }
-  const include: string[] = [];
-  const exclude: string[] = [];
-  const anyOf: string[] = [];
-  const token = /([-?]?)(?:"((?:[^"\\]|\\.)*)"|(\S+))/g;
+  if ((trimmed.match(/"/g) ?? []).length % 2 !== 0) throw new AwsError(400, 'InvalidParameterException', 'Invalid filter pattern: unclosed quote');
+  const include: Term[] = [];
+  const exclude: Term[] = [];
+  const anyOf: Term[] = [];
+  const token = /([-?]?)(?:"([^"]*)"|([^\s"]+))/g;
   for (const m of trimmed.matchAll(token)) {
-    const text = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
-    (m[1] === '-' ? exclude : m[1] === '?' ? anyOf : include).push(text);
+    const term: Term = m[2] !== undefined ? (message) => message.includes(m[2]!) : wholeWord(m[3]!);
+    (m[1] === '-' ? exclude : m[1] === '?' ? anyOf : include).push(term);
   }
   // `?a ?b` matches events holding any of the `?` terms (the documented OR form).
   return (message) =>
-    include.every((t) => message.includes(t)) &&
-    !exclude.some((t) => message.includes(t)) &&
-    (anyOf.length === 0 || anyOf.some((t) => message.includes(t)));
+    include.every((t) => t(message)) && !exclude.some((t) => t(message)) && (anyOf.length === 0 || anyOf.some((t) => t(message)));
 }
 
 function epochMillis(value: Date | number): number {
@@ -88,6 +107,7 @@ function epochMillis(value: Date | number): number {
 export class FakeAws extends FakeHttpServer {
   readonly #region: string;
   readonly #accessKeyId: string | undefined;
+  readonly #scanPerCall: number;
   #groups = new Map<string, { events: StoredEvent[]; creationTime: number }>();
   #metrics: MetricSeed[] = [];
   #eventCounter = 0;
@@ -96,6 +116,16 @@ export class FakeAws extends FakeHttpServer {
     super();
     this.#region = options.region ?? 'us-east-1';
     this.#accessKeyId = options.accessKeyId;
+    this.#scanPerCall = options.eventsScannedPerCall ?? 20;
+  }
+
+  /** The next `times` CloudWatch Logs calls are throttled as the service does: HTTP 400 ThrottlingException. */
+  throttle(times = 1): this {
+    return this.fault(
+      (r) => (headerValue(r.headers, 'x-amz-target') ?? '').startsWith(LOGS_TARGET),
+      { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } },
+      { times },
+    );
   }
 
   /** Creates the log group if needed and adds events (stream name defaults to `stream-1`). */
@@ -222,23 +252,34 @@ export class FakeAws extends FakeHttpServer {
     const streams = Array.isArray(input.logStreamNames) ? input.logStreamNames.map(String) : undefined;
     const streamPrefix = typeof input.logStreamNamePrefix === 'string' ? input.logStreamNamePrefix : '';
     const matches = compileFilterPattern(typeof input.filterPattern === 'string' ? input.filterPattern : undefined);
+    const newestFirst = input.startFromHead === false;
+    if (newestFirst && !(typeof input.startTime === 'number' && input.startTime >= NEWEST_FIRST_SINCE)) {
+      throw new AwsError(400, 'InvalidParameterException', 'startFromHead=false is supported only with a startTime on or after 2024-01-01T00:00:00Z.');
+    }
     let offset = 0;
     if (typeof input.nextToken === 'string') {
       const decoded = /^fake:(\d+)$/.exec(Buffer.from(input.nextToken, 'base64url').toString());
       if (decoded?.[1] === undefined) throw new AwsError(400, 'InvalidParameterException', 'The specified nextToken is invalid.');
       offset = Number(decoded[1]);
     }
-    const all = group.events.filter(
+    const inRange = group.events.filter(
       (e) =>
         e.timestamp >= start &&
         e.timestamp <= end &&
         (streams === undefined || streams.includes(e.logStreamName)) &&
-        e.logStreamName.startsWith(streamPrefix) &&
-        matches(e.message),
+        e.logStreamName.startsWith(streamPrefix),
     );
-    const events = all.slice(offset, offset + limit);
+    if (newestFirst) inRange.reverse();
+    // One call searches a bounded stretch and answers with what it found there, possibly nothing.
+    const events: StoredEvent[] = [];
+    let next = offset;
+    const stop = Math.min(inRange.length, offset + this.#scanPerCall);
+    for (; next < stop && events.length < limit; next++) {
+      const e = inRange[next]!;
+      if (matches(e.message)) events.push(e);
+    }
     const result: Record<string, unknown> = { events, searchedLogStreams: [] };
-    if (offset + limit < all.length) result.nextToken = Buffer.from(`fake:${offset + limit}`).toString('base64url');
+    if (next < inRange.length) result.nextToken = Buffer.from(`fake:${next}`).toString('base64url');
     return result;
   }
 

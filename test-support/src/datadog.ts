@@ -165,40 +165,59 @@ export class FakeDatadog extends FakeHttpServer {
     };
   }
 
+  /**
+   * `GET /api/v1/monitor`. Without `page` every monitor comes back in one answer (the real API's behaviour, which
+   * grows without bound); with `page` (from 0) it is one page of `page_size` monitors (default 100, at most 1000).
+   * `group_states` does not filter monitors: it adds `state.groups` limited to those states (all, alert, warn, no
+   * data). `with_downtimes` (default true) adds `matching_downtimes`.
+   */
   #monitorList(params: URLSearchParams): FakeReply {
-    // group_states does not filter monitors: it adds state.groups limited to those states (all, alert, warn, no data).
+    const pageParam = params.get('page');
+    const sizeParam = params.get('page_size');
+    const page = pageParam === null ? undefined : Number(pageParam);
+    const pageSize = sizeParam === null ? undefined : Number(sizeParam);
+    if (page !== undefined && (!Number.isInteger(page) || page < 0)) return { status: 400, body: { errors: ['Invalid page: must be a non-negative integer'] } };
+    if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000)) {
+      return { status: 400, body: { errors: ['Invalid page_size: must be an integer between 1 and 1000'] } };
+    }
     const wanted = (params.get('group_states') ?? '')
       .split(',')
       .map((s) => s.trim().toLowerCase())
       .filter((s) => s !== '');
+    const withDowntimes = params.get('with_downtimes') !== 'false';
     const name = params.get('name');
     const monitorTags = (params.get('monitor_tags') ?? '').split(',').filter((t) => t !== '');
-    const list = this.#monitors
+    let matching = this.#monitors
       .filter((m) => name === null || m.name.toLowerCase().includes(name.toLowerCase()))
-      .filter((m) => monitorTags.every((t) => (m.tags ?? []).includes(t)))
-      .map((m) => {
-        const groups: Record<string, { name: string; status: string; last_triggered_ts: number | null }> = {};
-        for (const [group, state] of Object.entries(m.groups ?? {})) {
-          if (wanted.includes('all') || wanted.includes(state.status.toLowerCase())) {
-            groups[group] = { name: group, status: state.status, last_triggered_ts: state.last_triggered_ts ?? null };
-          }
+      .filter((m) => monitorTags.every((t) => (m.tags ?? []).includes(t)));
+    if (page !== undefined) {
+      const size = pageSize ?? 100;
+      matching = matching.slice(page * size, (page + 1) * size);
+    }
+    const list = matching.map((m) => {
+      const groups: Record<string, { name: string; status: string; last_triggered_ts: number | null }> = {};
+      for (const [group, state] of Object.entries(m.groups ?? {})) {
+        if (wanted.includes('all') || wanted.includes(state.status.toLowerCase())) {
+          groups[group] = { name: group, status: state.status, last_triggered_ts: state.last_triggered_ts ?? null };
         }
-        return {
-          id: m.id,
-          name: m.name,
-          type: m.type ?? 'metric alert',
-          query: m.query ?? 'avg(last_5m):avg:system.cpu.user{*} > 90',
-          message: m.message ?? '',
-          tags: m.tags ?? [],
-          options: {},
-          overall_state: m.overall_state,
-          priority: m.priority ?? null,
-          multi: Object.keys(m.groups ?? {}).length > 0,
-          created: '2026-01-01T00:00:00.000000+00:00',
-          modified: '2026-01-01T00:00:00.000000+00:00',
-          state: wanted.length > 0 ? { groups } : {},
-        };
-      });
+      }
+      return {
+        id: m.id,
+        name: m.name,
+        type: m.type ?? 'metric alert',
+        query: m.query ?? 'avg(last_5m):avg:system.cpu.user{*} > 90',
+        message: m.message ?? '',
+        tags: m.tags ?? [],
+        options: {},
+        overall_state: m.overall_state,
+        priority: m.priority ?? null,
+        multi: Object.keys(m.groups ?? {}).length > 0,
+        created: '2026-01-01T00:00:00.000000+00:00',
+        modified: '2026-01-01T00:00:00.000000+00:00',
+        state: wanted.length > 0 ? { groups } : {},
+        ...(withDowntimes ? { matching_downtimes: [] } : {}),
+      };
+    });
     return { status: 200, body: list };
   }
 }

@@ -1,13 +1,46 @@
 import { basicCredentials } from './auth.js';
+import { explicitMapping, extendMapping, type ElasticMapping, type MappedField } from './elastic-mapping.js';
+import {
+  aggregate,
+  compile,
+  fielddataError,
+  readAggs,
+  readSort,
+  ShardError,
+  sortValue,
+  toMillis,
+  type DocView,
+  type Predicate,
+  type SortSpec,
+  type TermsSpec,
+} from './elastic-query.js';
 import { FakeHttpServer, type FakeReply, type RecordedRequest } from './fake-server.js';
 
+export interface ElasticCredentials {
+  /**
+   * Cluster privileges granted (e.g. `['monitor']`); `GET /_cluster/health` needs `monitor`, `manage` or `all`, as in
+   * Elasticsearch. Default `['all']`; an index-read-only API key has none.
+   */
+  clusterPrivileges?: string[];
+  /** Index privileges on every index (default `['all']`): `_search` and `_field_caps` need `read` (or `all`). */
+  indexPrivileges?: string[];
+}
+
+interface Caller {
+  principal: string;
+  cluster: string[];
+  index: string[];
+}
+
 export interface FakeElasticsearchOptions {
-  /** Accepted credentials; when omitted the fake allows anonymous requests. */
+  /** Accepted credentials; when omitted the fake allows anonymous requests with every privilege. */
   auth?: {
-    basic?: { username: string; password: string };
+    basic?: { username: string; password: string } & ElasticCredentials;
     /** An API key as id and key; clients send `ApiKey base64(id:key)`. */
-    apiKey?: { id: string; key: string };
+    apiKey?: { id: string; key: string } & ElasticCredentials;
   };
+  /** Elasticsearch Serverless: `GET /_cluster/health` is not available to users (410 api_not_available_exception). */
+  serverless?: boolean;
 }
 
 /** A seeded document: `_source` must carry `@timestamp` (ISO string or epoch ms) and usually `message`. */
@@ -24,8 +57,6 @@ export interface ClusterHealth {
   [field: string]: unknown;
 }
 
-type Predicate = (source: Record<string, unknown>) => boolean;
-
 interface StoredDoc {
   index: string;
   id: string;
@@ -33,160 +64,42 @@ interface StoredDoc {
   millis: number;
 }
 
-class QueryError extends Error {}
+const CLUSTER_MONITOR = ['monitor', 'manage', 'all'];
+/** `index.max_result_window`'s default: `from + size` beyond it is refused. */
+const MAX_RESULT_WINDOW = 10_000;
+
+/**
+ * `hits.total` as `track_total_hits` asks: `true` counts exactly, a number counts up to it (then `gte`), `false` leaves
+ * the total out; by default Elasticsearch counts up to 10,000.
+ */
+function totalHits(count: number, track: unknown): { total?: { value: number; relation: 'eq' | 'gte' } } {
+  if (track === false) return {};
+  const limit = track === true ? Number.POSITIVE_INFINITY : typeof track === 'number' ? track : 10_000;
+  return { total: count > limit ? { value: limit, relation: 'gte' } : { value: count, relation: 'eq' } };
+}
 
 function esError(status: number, type: string, reason: string, extra: Record<string, unknown> = {}): FakeReply {
   const cause = { type, reason, ...extra };
   return { status, body: { error: { root_cause: [cause], ...cause }, status } };
 }
 
-function fieldValue(source: Record<string, unknown>, path: string): unknown {
-  if (path in source) return source[path];
-  let value: unknown = source;
-  for (const part of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return value;
-}
-
-function toMillis(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (typeof value !== 'string') return Number.NaN;
-  const now = /^now(?:([+-])(\d+)([smhdw]))?(?:\/[smhdw])?$/.exec(value);
-  if (now !== null) {
-    if (now[1] === undefined) return Date.now();
-    const unit = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 }[now[3] as 's' | 'm' | 'h' | 'd' | 'w'];
-    return Date.now() + (now[1] === '-' ? -1 : 1) * Number(now[2]) * unit;
-  }
-  if (/^\d+$/.test(value)) return Number(value);
-  return Date.parse(value);
-}
-
-/** The text and field of a `{ field: "text" }` or `{ field: { query: "text" } }` clause. */
-function fieldClause(type: string, clause: unknown): { field: string; text: string } {
-  if (clause === null || typeof clause !== 'object') throw new QueryError(`[${type}] malformed query`);
-  const entries = Object.entries(clause as Record<string, unknown>);
-  const first = entries[0];
-  if (first === undefined) throw new QueryError(`[${type}] malformed query, expected a field`);
-  const [field, spec] = first;
-  if (typeof spec === 'string' || typeof spec === 'number' || typeof spec === 'boolean') return { field, text: String(spec) };
-  if (spec !== null && typeof spec === 'object') {
-    const inner = (spec as Record<string, unknown>).query ?? (spec as Record<string, unknown>).value;
-    if (inner !== undefined) return { field, text: String(inner) };
-  }
-  throw new QueryError(`[${type}] query malformed, no start_object after query name`);
-}
-
-function asArray(value: unknown): unknown[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-/**
- * Compiles the subset of the query DSL the fake understands into a predicate. Text queries (`match`,
- * `match_phrase`, `multi_match`) keep documents whose field contains the text as a case-insensitive substring;
- * `term`/`terms` compare exactly; `range` compares numbers or dates; `query_string` and `simple_query_string` are
- * recorded but match everything (their syntax is not interpreted). Unknown query types are a 400 parsing_exception.
- */
-function compile(query: unknown): Predicate {
-  if (query === undefined) return () => true;
-  if (query === null || typeof query !== 'object' || Array.isArray(query)) throw new QueryError('query malformed, must start with start_object');
-  const entries = Object.entries(query as Record<string, unknown>);
-  if (entries.length !== 1) throw new QueryError('[_na] query malformed, must start with start_object');
-  const [type, clause] = entries[0] as [string, unknown];
-  switch (type) {
-    case 'match_all':
-    case 'query_string':
-    case 'simple_query_string':
-      return () => true;
-    case 'match':
-    case 'match_phrase':
-    case 'match_phrase_prefix': {
-      const { field, text } = fieldClause(type, clause);
-      const needle = text.toLowerCase();
-      return (s) => String(fieldValue(s, field) ?? '').toLowerCase().includes(needle);
-    }
-    case 'multi_match': {
-      const spec = clause as { query?: unknown; fields?: unknown };
-      const needle = String(spec.query ?? '').toLowerCase();
-      const fields = asArray(spec.fields).map(String);
-      return (s) => fields.some((f) => String(fieldValue(s, f) ?? '').toLowerCase().includes(needle));
-    }
-    case 'term': {
-      const { field, text } = fieldClause(type, clause);
-      return (s) => String(fieldValue(s, field)) === text;
-    }
-    case 'terms': {
-      const [field, values] = Object.entries(clause as Record<string, unknown>)[0] ?? ['', []];
-      const wanted = asArray(values).map(String);
-      return (s) => wanted.includes(String(fieldValue(s, field)));
-    }
-    case 'exists': {
-      const field = String((clause as { field?: unknown }).field);
-      return (s) => fieldValue(s, field) !== undefined;
-    }
-    case 'range': {
-      const [field, bounds] = Object.entries(clause as Record<string, unknown>)[0] ?? ['', {}];
-      const b = bounds as Record<string, unknown>;
-      const limits = (['gte', 'gt', 'lte', 'lt'] as const).map((op) => [op, b[op] === undefined ? undefined : toMillis(b[op])] as const);
-      return (s) => {
-        const v = toMillis(fieldValue(s, field));
-        return limits.every(([op, limit]) => {
-          if (limit === undefined) return true;
-          if (op === 'gte') return v >= limit;
-          if (op === 'gt') return v > limit;
-          if (op === 'lte') return v <= limit;
-          return v < limit;
-        });
-      };
-    }
-    case 'bool': {
-      const spec = clause as Record<string, unknown>;
-      const must = [...asArray(spec.must), ...asArray(spec.filter)].map(compile);
-      const mustNot = asArray(spec.must_not).map(compile);
-      const should = asArray(spec.should).map(compile);
-      const minShould = Number(spec.minimum_should_match ?? (must.length === 0 ? 1 : 0));
-      return (s) =>
-        must.every((p) => p(s)) &&
-        !mustNot.some((p) => p(s)) &&
-        (should.length === 0 || should.filter((p) => p(s)).length >= minShould);
-    }
-    default:
-      throw new QueryError(`unknown query [${type}]`);
-  }
-}
-
-/**
- * Bucket aggregations the fake understands: `terms` on one field (`size` default 10, optional `missing`), buckets by
- * count desc then key, with `sum_other_doc_count`. Other aggregation types are a 400 parsing_exception, as an unknown
- * type is in Elasticsearch.
- */
-function aggregate(aggs: unknown, sources: Array<Record<string, unknown>>): Record<string, unknown> {
-  if (aggs === null || typeof aggs !== 'object') throw new QueryError('[aggs] malformed aggregations');
-  const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(aggs as Record<string, unknown>)) {
-    const terms = (spec as { terms?: { field?: unknown; size?: unknown; missing?: unknown } } | null)?.terms;
-    if (terms === undefined || typeof terms.field !== 'string') {
-      throw new QueryError(`Unknown aggregation type [${Object.keys((spec ?? {}) as object)[0] ?? ''}] for [${name}]`);
-    }
-    const counts = new Map<string, number>();
-    for (const source of sources) {
-      let value = fieldValue(source, terms.field);
-      if (value === undefined || value === null) {
-        if (terms.missing === undefined) continue;
-        value = terms.missing;
-      }
-      const key = String(value);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    const size = Number(terms.size ?? 10);
-    const sorted = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    const buckets = sorted.slice(0, size).map(([key, doc_count]) => ({ key, doc_count }));
-    const other = sorted.slice(size).reduce((n, [, c]) => n + c, 0);
-    out[name] = { doc_count_error_upper_bound: 0, sum_other_doc_count: other, buckets };
-  }
-  return out;
+function shardFailure(err: ShardError): FakeReply {
+  const cause = { type: err.type, reason: err.message, index_uuid: '_na_', index: err.index };
+  return {
+    status: 400,
+    body: {
+      error: {
+        root_cause: [cause],
+        type: 'search_phase_execution_exception',
+        reason: 'all shards failed',
+        phase: 'query',
+        grouped: true,
+        failed_shards: [{ shard: 0, index: err.index, node: 'fake-node-1', reason: cause }],
+        caused_by: { type: err.type, reason: err.message },
+      },
+      status: 400,
+    },
+  };
 }
 
 function globToRegExp(pattern: string): RegExp {
@@ -194,14 +107,17 @@ function globToRegExp(pattern: string): RegExp {
 }
 
 /**
- * Elasticsearch: `POST|GET /{index}/_search` (index may be a comma list or a wildcard pattern), `GET /_cluster/health`
- * and `GET /`, with Basic or ApiKey auth. Hits are filtered as described in `compile`, sorted by `@timestamp` desc,
- * paged by `from`/`size` (default 10), with `hits.total` counting every match.
+ * Elasticsearch: `POST|GET /{index}/_search` (index may be a comma list or a wildcard pattern),
+ * `GET|POST /{index}/_field_caps?fields=…`, `GET /_cluster/health` and `GET /`, with Basic or ApiKey auth. Each index
+ * has a mapping (dynamic, as Elasticsearch infers it from the seeded documents, or given with `setMapping`). Hits are
+ * filtered as described in `compile`, sorted by the request's first sort clause (by `@timestamp` desc when there is
+ * none, without `sort` values), paged by `from`/`size` (default 10), with `hits.total` counting every match.
  */
 export class FakeElasticsearch extends FakeHttpServer {
   readonly #auth: FakeElasticsearchOptions['auth'];
+  readonly #serverless: boolean;
   #docs: StoredDoc[] = [];
-  #indices = new Set<string>();
+  #mappings = new Map<string, Map<string, MappedField>>();
   #health: ClusterHealth = {
     cluster_name: 'fake-cluster',
     status: 'green',
@@ -224,12 +140,26 @@ export class FakeElasticsearch extends FakeHttpServer {
   constructor(options: FakeElasticsearchOptions = {}) {
     super();
     this.#auth = options.auth;
+    this.#serverless = options.serverless === true;
   }
 
-  /** Adds documents to an index (creating it); `_id` defaults to a counter. */
+  /**
+   * Creates an index with an explicit mapping (`{ '@timestamp': 'date_nanos', 'service.name': 'keyword' }`); fields
+   * not named are still mapped dynamically when documents arrive, as with `dynamic: true`.
+   */
+  setMapping(index: string, mapping: ElasticMapping): this {
+    const fields = this.#mappings.get(index) ?? new Map<string, MappedField>();
+    for (const [path, field] of explicitMapping(mapping)) fields.set(path, field);
+    this.#mappings.set(index, fields);
+    return this;
+  }
+
+  /** Adds documents to an index (creating it, mapping new fields dynamically); `_id` defaults to a counter. */
   seedDocuments(index: string, documents: ElasticDocument[]): this {
-    this.#indices.add(index);
+    const fields = this.#mappings.get(index) ?? new Map<string, MappedField>();
+    this.#mappings.set(index, fields);
     for (const { _id, ...source } of documents) {
+      extendMapping(fields, source);
       const millis = toMillis(source['@timestamp']);
       this.#docs.push({ index, id: _id ?? String(this.#docs.length + 1), source, millis: Number.isNaN(millis) ? 0 : millis });
     }
@@ -253,18 +183,19 @@ export class FakeElasticsearch extends FakeHttpServer {
   }
 
   protected handle(request: RecordedRequest): FakeReply {
-    const denied = this.#checkAuth(request);
-    if (denied !== undefined) return this.#withProduct(denied);
-    return this.#withProduct(this.#route(request));
+    const who = this.#authenticate(request);
+    if ('status' in who) return this.#withProduct(who);
+    return this.#withProduct(this.#route(request, who));
   }
 
   #withProduct(reply: FakeReply): FakeReply {
     return { ...reply, headers: { ...reply.headers, 'x-elastic-product': 'Elasticsearch' } };
   }
 
-  #checkAuth(request: RecordedRequest): FakeReply | undefined {
+  /** Who is asking (for privilege messages) and the cluster privileges they hold, or the 401 answer. */
+  #authenticate(request: RecordedRequest): FakeReply | Caller {
     const auth = this.#auth;
-    if (auth === undefined) return undefined;
+    if (auth === undefined) return { principal: 'user [_anonymous]', cluster: ['all'], index: ['all'] };
     const header = request.headers.authorization ?? '';
     const www = { 'www-authenticate': 'Basic realm="security" charset="UTF-8", ApiKey' };
     if (header === '') {
@@ -272,13 +203,19 @@ export class FakeElasticsearch extends FakeHttpServer {
     }
     const basic = basicCredentials(request.headers);
     if (basic !== undefined) {
-      if (auth.basic !== undefined && basic.user === auth.basic.username && basic.password === auth.basic.password) return undefined;
+      if (auth.basic !== undefined && basic.user === auth.basic.username && basic.password === auth.basic.password) {
+        const { clusterPrivileges = ['all'], indexPrivileges = ['all'] } = auth.basic;
+        return { principal: `user [${basic.user}] with effective roles [logs_reader]`, cluster: clusterPrivileges, index: indexPrivileges };
+      }
       return { ...esError(401, 'security_exception', `unable to authenticate user [${basic.user}] for REST request [${request.path}]`), headers: www };
     }
     const apiKey = /^ApiKey\s+(\S+)$/i.exec(header);
     if (apiKey?.[1] !== undefined && auth.apiKey !== undefined) {
       const expected = Buffer.from(`${auth.apiKey.id}:${auth.apiKey.key}`).toString('base64');
-      if (apiKey[1] === expected) return undefined;
+      if (apiKey[1] === expected) {
+        const { clusterPrivileges = ['all'], indexPrivileges = ['all'] } = auth.apiKey;
+        return { principal: `API key id [${auth.apiKey.id}] of user [elastic]`, cluster: clusterPrivileges, index: indexPrivileges };
+      }
     }
     return {
       ...esError(401, 'security_exception', 'unable to authenticate with provided credentials and anonymous access is not allowed for this request'),
@@ -286,33 +223,50 @@ export class FakeElasticsearch extends FakeHttpServer {
     };
   }
 
-  #route(request: RecordedRequest): FakeReply {
+  #route(request: RecordedRequest, who: Caller): FakeReply {
     if (request.path === '/' && request.method === 'GET') {
       return {
         status: 200,
         body: {
           name: 'fake-node-1',
           cluster_name: this.#health.cluster_name,
-          version: { number: '8.15.0', build_flavor: 'default', lucene_version: '9.11.1' },
+          version: { number: '8.15.0', build_flavor: this.#serverless ? 'serverless' : 'default', lucene_version: '9.11.1' },
           tagline: 'You Know, for Search',
         },
       };
     }
-    if (request.path === '/_cluster/health' && request.method === 'GET') return { status: 200, body: this.#health };
-    const search = /^\/([^/]+)\/_search$/.exec(request.path);
-    if (search?.[1] !== undefined && (request.method === 'POST' || request.method === 'GET')) {
-      return this.#search(decodeURIComponent(search[1]), request);
+    if (request.path === '/_cluster/health' && request.method === 'GET') return this.#clusterHealth(who);
+    const api = /^\/([^/]+)\/(_search|_field_caps)$/.exec(request.path);
+    if (api?.[1] !== undefined && (request.method === 'POST' || request.method === 'GET')) {
+      const indices = this.#resolve(decodeURIComponent(api[1]));
+      if (!(indices instanceof Set)) return indices;
+      if (!who.index.some((p) => p === 'read' || p === 'all')) {
+        const action = api[2] === '_search' ? 'indices:data/read/search' : 'indices:data/read/field_caps';
+        return esError(403, 'security_exception', `action [${action}] is unauthorized for ${who.principal} on indices [${[...indices].join(',')}], this action is granted by the index privileges [read,all]`);
+      }
+      return api[2] === '_search' ? this.#search(indices, request) : this.#fieldCaps(indices, request);
     }
     return esError(400, 'illegal_argument_exception', `no handler found for uri [${request.path}] and method [${request.method}]`);
   }
 
-  #search(indexExpr: string, request: RecordedRequest): FakeReply {
+  #clusterHealth(who: Caller): FakeReply {
+    if (this.#serverless) {
+      return esError(410, 'api_not_available_exception', 'Request for uri [/_cluster/health] with method [GET] exists but is not available when running in serverless mode');
+    }
+    if (!who.cluster.some((p) => CLUSTER_MONITOR.includes(p))) {
+      return esError(403, 'security_exception', `action [cluster:monitor/health] is unauthorized for ${who.principal}, this action is granted by the cluster privileges [${CLUSTER_MONITOR.join(',')}]`);
+    }
+    return { status: 200, body: this.#health };
+  }
+
+  /** The indices an expression names: a comma list of names and wildcard patterns; a missing name is a 404. */
+  #resolve(indexExpr: string): Set<string> | FakeReply {
     const indices = new Set<string>();
     for (const part of indexExpr.split(',')) {
       if (part.includes('*')) {
         const re = globToRegExp(part);
-        for (const i of this.#indices) if (re.test(i)) indices.add(i);
-      } else if (this.#indices.has(part)) {
+        for (const i of this.#mappings.keys()) if (re.test(i)) indices.add(i);
+      } else if (this.#mappings.has(part)) {
         indices.add(part);
       } else {
         return esError(404, 'index_not_found_exception', `no such index [${part}]`, {
@@ -323,50 +277,126 @@ export class FakeElasticsearch extends FakeHttpServer {
         });
       }
     }
+    return indices;
+  }
+
+  /** `_field_caps`: per requested field (wildcards allowed), each type it has across the indices and whether it aggregates. */
+  #fieldCaps(indices: Set<string>, request: RecordedRequest): FakeReply {
+    const asked = (request.query.get('fields') ?? '').split(',').map((f) => f.trim()).filter((f) => f !== '');
+    if (asked.length === 0) {
+      return esError(400, 'action_request_validation_exception', 'Validation Failed: 1: specified fields can\'t be null or empty;');
+    }
+    const patterns = asked.map(globToRegExp);
+    const byField = new Map<string, Map<string, string[]>>();
+    for (const index of [...indices].sort()) {
+      for (const [path, field] of this.#mappings.get(index) ?? []) {
+        if (!patterns.some((re) => re.test(path))) continue;
+        const types = byField.get(path) ?? new Map<string, string[]>();
+        types.set(field.type, [...(types.get(field.type) ?? []), index]);
+        byField.set(path, types);
+      }
+    }
+    const fields: Record<string, Record<string, unknown>> = {};
+    for (const [path, types] of byField) {
+      fields[path] = {};
+      for (const [type, inIndices] of types) {
+        fields[path][type] = {
+          type,
+          metadata_field: false,
+          searchable: true,
+          aggregatable: type !== 'text',
+          ...(types.size > 1 ? { indices: inIndices } : {}),
+        };
+      }
+    }
+    return { status: 200, body: { indices: [...indices].sort(), fields } };
+  }
+
+  #search(indices: Set<string>, request: RecordedRequest): FakeReply {
     if (request.body !== '' && request.json === undefined) {
       return esError(400, 'x_content_parse_exception', '[1:1] Unexpected character: was expecting a JSON document');
     }
-    const body = (request.json ?? {}) as { query?: unknown; size?: unknown; from?: unknown; aggs?: unknown; aggregations?: unknown };
+    const body = (request.json ?? {}) as {
+      query?: unknown;
+      size?: unknown;
+      from?: unknown;
+      aggs?: unknown;
+      aggregations?: unknown;
+      sort?: unknown;
+      track_total_hits?: unknown;
+    };
     let predicate: Predicate;
-    const aggs = body.aggs ?? body.aggregations;
+    let sort: SortSpec | undefined;
+    let aggs: Array<[string, TermsSpec]> | undefined;
     try {
       predicate = compile(body.query);
-      if (aggs !== undefined) aggregate(aggs, []);
+      sort = readSort(body.sort);
+      const rawAggs = body.aggs ?? body.aggregations;
+      if (rawAggs !== undefined) aggs = readAggs(rawAggs);
     } catch (err) {
       return esError(400, 'parsing_exception', (err as Error).message, { line: 1, col: 1 });
     }
     if (this.#nextSearchError !== undefined) {
       const { reason, type } = this.#nextSearchError;
       this.#nextSearchError = undefined;
-      const cause = { type, reason, index: [...indices][0] ?? indexExpr };
-      return {
-        status: 400,
-        body: {
-          error: { root_cause: [cause], type: 'search_phase_execution_exception', reason: 'all shards failed', phase: 'query', grouped: true },
-          status: 400,
-        },
-      };
+      return shardFailure(new ShardError(type, reason, [...indices][0] ?? '_all'));
     }
     const size = Number(body.size ?? 10);
     const from = Number(body.from ?? 0);
+    if (from + size > MAX_RESULT_WINDOW) {
+      return esError(400, 'illegal_argument_exception', `Result window is too large, from + size must be less than or equal to: [${MAX_RESULT_WINDOW}] but was [${from + size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.`);
+    }
     const matched = this.#docs
-      .filter((d) => indices.has(d.index) && predicate(d.source))
-      .sort((a, b) => b.millis - a.millis);
-    const hits = matched.slice(from, from + size).map((d) => ({
-      _index: d.index,
-      _id: d.id,
-      _score: null,
-      _source: d.source,
-      sort: [d.millis],
-    }));
-    const response: Record<string, unknown> = {
-      took: 1,
-      timed_out: false,
-      _shards: { total: indices.size, successful: indices.size, skipped: 0, failed: 0 },
-      hits: { total: { value: matched.length, relation: 'eq' }, max_score: null, hits },
-    };
-    if (aggs !== undefined) response.aggregations = aggregate(aggs, matched.map((d) => d.source));
-    return { status: 200, body: response };
+      .filter((d) => indices.has(d.index))
+      .map((d) => ({ ...d, fields: this.#mappings.get(d.index)! }))
+      .filter((d) => predicate(d));
+    let sorted: Array<(typeof matched)[number] & { sortShown?: unknown }>;
+    try {
+      sorted = sort === undefined ? matched.sort((a, b) => b.millis - a.millis) : this.#sorted(matched, sort);
+      const response: Record<string, unknown> = {
+        took: 1,
+        timed_out: false,
+        _shards: { total: indices.size, successful: indices.size, skipped: 0, failed: 0 },
+        hits: {
+          ...totalHits(matched.length, body.track_total_hits),
+          max_score: null,
+          hits: sorted.slice(from, from + size).map((d) => ({
+            _index: d.index,
+            _id: d.id,
+            _score: null,
+            _source: d.source,
+            ...(sort === undefined ? {} : { sort: [d.sortShown] }),
+          })),
+        },
+      };
+      if (aggs !== undefined) response.aggregations = aggregate(aggs, matched);
+      return { status: 200, body: response };
+    } catch (err) {
+      if (err instanceof ShardError) return shardFailure(err);
+      /* c8 ignore next 2 -- only ShardError is thrown above; anything else is a bug in the fake, answered 500 */
+      throw err;
+    }
+  }
+
+  /** Sorted by one field as Elasticsearch would; a text field or an unmapped one without `unmapped_type` fails. */
+  #sorted<T extends DocView & { index: string }>(docs: T[], spec: SortSpec): Array<T & { sortShown: unknown }> {
+    for (const [index, fields] of this.#mappings) {
+      if (fields.get(spec.field)?.type === 'text' && docs.some((d) => d.index === index)) throw fielddataError(spec.field, index);
+    }
+    if (spec.unmappedType === undefined && docs.some((d) => !d.fields.has(spec.field))) {
+      const index = docs.find((d) => !d.fields.has(spec.field))!.index;
+      throw new ShardError('query_shard_exception', `No mapping found for [${spec.field}] in order to sort on`, index);
+    }
+    const keyed = docs.map((d) => {
+      const { shown, order } = sortValue(d, spec);
+      return { doc: { ...d, sortShown: shown }, order };
+    });
+    keyed.sort((a, b) => {
+      if (a.order === undefined || b.order === undefined) return a.order === b.order ? 0 : a.order === undefined ? 1 : -1;
+      const cmp = a.order < b.order ? -1 : a.order > b.order ? 1 : 0;
+      return spec.desc ? -cmp : cmp;
+    });
+    return keyed.map((k) => k.doc);
   }
 }
 

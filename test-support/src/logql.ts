@@ -10,9 +10,17 @@ export interface LineFilter {
   value: string;
 }
 
+/**
+ * A label filter expression after the selector, `| level=~"error" or detected_level="error"`: a disjunction of
+ * conjunctions of string matchers. It sees the stream labels and the line's structured metadata alike.
+ */
+export type LabelFilter = LabelMatcher[][];
+
 export interface ParsedLogQuery {
   matchers: LabelMatcher[];
   filters: LineFilter[];
+  /** Label filter stages, each to be satisfied (stages are ANDed). */
+  labelFilters: LabelFilter[];
 }
 
 export class LogQLParseError extends Error {}
@@ -22,9 +30,10 @@ function fail(col: number, message: string): never {
 }
 
 /**
- * Parses `{label="v", other=~"re"} |= "text" != `raw` |~ "re"`. Double-quoted strings use Go escapes (`\"`, `\\`,
- * `\n`, `\t`), back-quoted strings have none. Parser stages after the filters (`| json`, `| logfmt`, …) are accepted
- * and ignored. Metric queries are rejected.
+ * Parses `{label="v", other=~"re"} |= "text" != `raw` |~ "re" | level=~"error" or detected_level="error"`.
+ * Double-quoted strings use Go escapes (`\"`, `\\`, `\n`, `\t`), back-quoted strings have none. Line filters and
+ * string label filters (`and`/`or`) are read in order; any other stage (`| json`, `| logfmt`, …) ends the parse
+ * and the rest is ignored. Metric queries are rejected.
  */
 export function parseLogQuery(query: string): ParsedLogQuery {
   let i = 0;
@@ -99,14 +108,52 @@ export function parseLogQuery(query: string): ParsedLogQuery {
     );
   }
 
+  const readMatcher = (): LabelMatcher | undefined => {
+    const m = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(?=["`])/.exec(query.slice(i));
+    if (m === null) return undefined;
+    i += m[0].length;
+    const op = m[2] as LabelMatcher['op'];
+    const value = readString();
+    if (op === '=~' || op === '!~') {
+      try {
+        new RegExp(value);
+      } catch {
+        fail(i, `invalid regular expression ${JSON.stringify(value)}`);
+      }
+    }
+    return { name: m[1]!, op, value };
+  };
+  /** `a="x" and b=~"y" or c!="z"`: `and` binds tighter than `or`, as in LogQL. */
+  const readLabelFilter = (): LabelFilter | undefined => {
+    const first = readMatcher();
+    if (first === undefined) return undefined;
+    const any: LabelFilter = [[first]];
+    for (;;) {
+      skip();
+      const joint = /^(and|or)\s+/i.exec(query.slice(i));
+      if (joint === null) return any;
+      i += joint[0].length;
+      const next = readMatcher();
+      if (next === undefined) fail(i + 1, `syntax error: unexpected ${query.slice(i, i + 8) || 'end of input'}, expecting IDENTIFIER`);
+      if (joint[1]!.toLowerCase() === 'and') any[any.length - 1]!.push(next);
+      else any.push([next]);
+    }
+  };
+
   const filters: LineFilter[] = [];
+  const labelFilters: LabelFilter[] = [];
   for (;;) {
     skip();
     if (i >= query.length) break;
     const op = /^(\|=|!=|\|~|!~)/.exec(query.slice(i))?.[0] as LineFilter['op'] | undefined;
     if (op === undefined) {
-      if (query[i] === '|') break; // a parser or formatting stage: the rest is ignored
-      fail(i + 1, `syntax error: unexpected ${query.slice(i, i + 8)}`);
+      if (query[i] !== '|') fail(i + 1, `syntax error: unexpected ${query.slice(i, i + 8)}`);
+      i += 1;
+      skip();
+      const labelFilter = readLabelFilter();
+      if (labelFilter === undefined) break; // a parser or formatting stage: the rest is ignored
+      labelFilters.push(labelFilter);
+      continue;
     }
     i += op.length;
     skip();
@@ -120,7 +167,12 @@ export function parseLogQuery(query: string): ParsedLogQuery {
     }
     filters.push({ op, value });
   }
-  return { matchers, filters };
+  return { matchers, filters, labelFilters };
+}
+
+/** A label filter over the stream labels and structured metadata together; a missing label is the empty string. */
+export function matchesLabelFilters(labels: Record<string, string>, labelFilters: LabelFilter[]): boolean {
+  return labelFilters.every((any) => any.some((all) => matchesLabels(labels, all)));
 }
 
 export function matchesLabels(labels: Record<string, string>, matchers: LabelMatcher[]): boolean {

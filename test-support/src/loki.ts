@@ -1,6 +1,6 @@
 import { basicCredentials, headerValue } from './auth.js';
 import { FakeHttpServer, type FakeReply, type RecordedRequest } from './fake-server.js';
-import { LogQLParseError, matchesLabels, matchesLine, parseLogQuery } from './logql.js';
+import { LogQLParseError, matchesLabelFilters, matchesLabels, matchesLine, parseLogQuery } from './logql.js';
 
 export interface FakeLokiOptions {
   /** When set, requests must carry `X-Scope-OrgID` (missing: 401 `no org id`); other tenants see no data. */
@@ -9,10 +9,13 @@ export interface FakeLokiOptions {
   basicAuth?: { username: string; password: string };
 }
 
-/** A stream as Loki returns it: labels and `[nanosecond timestamp string, line]` pairs. */
+/**
+ * A stream as pushed to Loki: indexed labels and `[nanosecond timestamp string, line]` pairs, each optionally with
+ * its structured metadata (Loki 3: `detected_level`, `trace_id`…), which is not a label: a selector cannot match it.
+ */
 export interface LokiStream {
   stream: Record<string, string>;
-  values: Array<[string, string]>;
+  values: Array<[string, string] | [string, string, Record<string, string>]>;
 }
 
 /** One query_range call as the fake understood it. */
@@ -26,6 +29,8 @@ export interface LokiQueryRecord {
 }
 
 const HOUR_NS = 3_600_000_000_000n;
+const MAX_ENTRIES = 5000;
+const MAX_QUERY_LENGTH_NS = 721n * HOUR_NS;
 
 function parseTime(value: string | null, fallback: bigint): bigint | undefined {
   if (value === null || value === '') return fallback;
@@ -39,8 +44,9 @@ function parseTime(value: string | null, fallback: bigint): bigint | undefined {
 }
 
 /**
- * Grafana Loki: `GET /loki/api/v1/query_range` over seeded streams (selector, line filters, [start, end), limit,
- * direction) and `GET /ready`. Errors are plain text, as Loki sends them.
+ * Grafana Loki: `GET /loki/api/v1/query_range` over seeded streams (selector, line filters, label filters, [start,
+ * end), limit, direction) and `GET /ready`. Structured metadata is answered merged into the stream labels (as Loki
+ * does without the `categorize-labels` encoding flag). Errors are plain text, as Loki sends them.
  */
 export class FakeLoki extends FakeHttpServer {
   /** Every query_range call, parsed. */
@@ -59,10 +65,19 @@ export class FakeLoki extends FakeHttpServer {
     return this;
   }
 
-  /** Adds one line; `time` is a Date, epoch milliseconds, or a nanosecond bigint. */
-  addLine(labels: Record<string, string>, time: Date | number | bigint, line: string): this {
+  /** Adds one line; `time` is a Date, epoch milliseconds, or a nanosecond bigint; `metadata` is structured metadata. */
+  addLine(labels: Record<string, string>, time: Date | number | bigint, line: string, metadata?: Record<string, string>): this {
     const ns = typeof time === 'bigint' ? time : BigInt(typeof time === 'number' ? time : time.getTime()) * 1_000_000n;
-    return this.seedStreams([{ stream: labels, values: [[ns.toString(), line]] }]);
+    const value: LokiStream['values'][number] = metadata === undefined ? [ns.toString(), line] : [ns.toString(), line, { ...metadata }];
+    return this.seedStreams([{ stream: labels, values: [value] }]);
+  }
+
+  /**
+   * The next `times` queries get what an overloaded Loki answers (the query frontend's per-tenant queue is full):
+   * 429 `too many outstanding requests`.
+   */
+  overload(times = 1): this {
+    return this.fault('/loki/api/v1/query_range', { status: 429, body: 'too many outstanding requests\n' }, { times });
   }
 
   /** This exact query is answered 400 with a plain-text parse error. */
@@ -101,6 +116,14 @@ export class FakeLoki extends FakeHttpServer {
       return { status: 400, body: `invalid direction: ${directionParam}\n` };
     }
     if (end < start) return { status: 400, body: 'end timestamp must not be before or equal to start time\n' };
+    // Loki's default limits: max_entries_limit_per_query 5000, max_query_length 721h.
+    if (limit > MAX_ENTRIES) {
+      return { status: 400, body: `max entries limit per query exceeded, limit > max_entries_limit_per_query (${limit} > ${MAX_ENTRIES})\n` };
+    }
+    if (end - start > MAX_QUERY_LENGTH_NS) {
+      const hours = (end - start) / 3_600_000_000_000n;
+      return { status: 400, body: `the query time range exceeds the limit (query length: ${hours}h, limit: 721h)\n` };
+    }
     this.queries.push({ query, start, end, limit, direction: directionParam, orgId });
     if (query === '') return { status: 400, body: 'query parameter is required\n' };
     const rejected = this.#rejected.get(query);
@@ -116,10 +139,14 @@ export class FakeLoki extends FakeHttpServer {
     const entries: Array<{ labels: Record<string, string>; ts: bigint; line: string }> = [];
     if (visible) {
       for (const s of this.#streams) {
+        // The selector sees indexed labels only; label filters after it see structured metadata too.
         if (!matchesLabels(s.stream, parsed.matchers)) continue;
-        for (const [ts, line] of s.values) {
+        for (const [ts, line, metadata] of s.values) {
           const t = BigInt(ts);
-          if (t >= start && t < end && matchesLine(line, parsed.filters)) entries.push({ labels: s.stream, ts: t, line });
+          const labels = metadata === undefined ? s.stream : { ...s.stream, ...metadata };
+          if (t >= start && t < end && matchesLine(line, parsed.filters) && matchesLabelFilters(labels, parsed.labelFilters)) {
+            entries.push({ labels, ts: t, line });
+          }
         }
       }
     }

@@ -43,11 +43,17 @@ t.test('FilterLogEvents through the real SDK: time window, quoted filter pattern
   t.same(fake.calls('FilterLogEvents'), [{ logGroupName: '/app/prod', startTime: T0 + 1500, endTime: T0 + 4500, filterPattern: '"error"', limit: 50 }]);
 });
 
-t.test('filter patterns: terms, escaped quotes, exclusions, stream names; JSON patterns rejected', async (t) => {
+t.test('filter patterns: whole-word and quoted terms, no escapes, exclusions, stream names; JSON patterns rejected', async (t) => {
   const { logs } = await setup(t);
   const messages = async (input: Record<string, unknown>) =>
     (await logs.send(new FilterLogEventsCommand({ logGroupName: '/app/prod', ...input }))).events?.map((e) => e.message);
-  t.same(await messages({ filterPattern: '"\\"quoted\\""' }), ['error: "quoted" failure']);
+  t.same(await messages({ filterPattern: '"quoted"' }), ['error: "quoted" failure'], 'a quoted term matches its text anywhere');
+  t.same(await messages({ filterPattern: 'err' }), [], 'a bare term matches whole words only');
+  t.same(await messages({ filterPattern: '"err"' }), ['error: payment declined', 'error: "quoted" failure', 'error: late']);
+  await t.rejects(logs.send(new FilterLogEventsCommand({ logGroupName: '/app/prod', filterPattern: '"say \\"hi"' })), {
+    name: 'InvalidParameterException',
+  }, 'no escape for a quote: \\" ends the term, and the quotes do not pair up');
+  t.same(await messages({ filterPattern: '"error: " "quoted"' }), ['error: "quoted" failure'], 'quoted terms are all required');
   t.same(await messages({ filterPattern: 'error -late -payment' }), ['error: "quoted" failure']);
   t.same(await messages({ filterPattern: 'ERROR' }), ['ERROR upper case'], 'case-sensitive');
   t.same(await messages({ logStreamNames: ['i-0def'] }), ['error: "quoted" failure', 'ERROR upper case']);
@@ -197,4 +203,41 @@ t.test('SigV4 is required: missing, malformed, wrong scope and unknown key are r
   });
   t.equal(cwOp.headers.get('x-amzn-query-error'), 'InvalidAction;Sender');
   t.match(await cwOp.json(), { __type: 'com.amazonaws.cloudwatch#UnknownOperationException' });
+});
+
+t.test('FilterLogEvents searches a bounded stretch per call: partial and empty pages still carry a nextToken', async (t) => {
+  const fake = await fakeAws({ eventsScannedPerCall: 4 });
+  t.teardown(() => fake.close());
+  const logs = new CloudWatchLogsClient({ endpoint: fake.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+  t.teardown(() => logs.destroy());
+  const noise = Array.from({ length: 10 }, (_, i) => ({ timestamp: T0 + i * 1000, message: `GET /health ${i}` }));
+  fake.seedLogEvents('/app/busy', [...noise, { timestamp: T0 + 20_000, message: 'error: one' }, { timestamp: T0 + 21_000, message: 'error: two' }]);
+  const pages: Array<{ events: string[]; next: boolean }> = [];
+  let nextToken: string | undefined;
+  do {
+    const out = await logs.send(new FilterLogEventsCommand({ logGroupName: '/app/busy', filterPattern: '"error"', startTime: T0, nextToken }));
+    pages.push({ events: (out.events ?? []).map((e) => e.message ?? ''), next: out.nextToken !== undefined });
+    nextToken = out.nextToken;
+  } while (nextToken !== undefined);
+  t.same(pages, [
+    { events: [], next: true },
+    { events: [], next: true },
+    { events: ['error: one', 'error: two'], next: false },
+  ], 'two empty pages, each with a nextToken, before the matches');
+
+  const newest = await logs.send(new FilterLogEventsCommand({ logGroupName: '/app/busy', startTime: T0, startFromHead: false, limit: 3 }));
+  t.same(newest.events?.map((e) => e.message), ['error: two', 'error: one', 'GET /health 9'], 'startFromHead false: newest first');
+  t.type(newest.nextToken, 'string');
+  await t.rejects(logs.send(new FilterLogEventsCommand({ logGroupName: '/app/busy', startTime: Date.UTC(2023, 11, 31), startFromHead: false })), {
+    name: 'InvalidParameterException',
+  }, 'newest first only for start times from 2024 on');
+  await t.rejects(logs.send(new FilterLogEventsCommand({ logGroupName: '/app/busy', startFromHead: false })), { name: 'InvalidParameterException' });
+});
+
+t.test('throttling is HTTP 400 ThrottlingException, as the service sends it', async (t) => {
+  const { fake, logs } = await setup(t);
+  fake.throttle();
+  const err = await logs.send(new FilterLogEventsCommand({ logGroupName: '/app/prod' })).catch((e: unknown) => e);
+  t.match(err, { name: 'ThrottlingException', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+  t.ok((await logs.send(new FilterLogEventsCommand({ logGroupName: '/app/prod' }))).events, 'only the next call');
 });

@@ -135,3 +135,26 @@ t.test('rateLimit answers 429 with the X-RateLimit headers, then recovers', asyn
   fake.rateLimit();
   t.equal((await fetch(`${fake.url}/api/v1/validate`, { headers })).headers.get('x-ratelimit-limit'), '1000');
 });
+
+t.test('monitors: without page every monitor in one answer; page and page_size page it, as the API does', async (t) => {
+  const fake = await fakeDatadog(keys);
+  t.teardown(() => fake.close());
+  fake.seedMonitors(Array.from({ length: 250 }, (_, i) => ({ id: i + 1, name: `m${i + 1}`, overall_state: 'OK' as const })));
+  const get = async (q: string) => {
+    const res = await fetch(`${fake.url}/api/v1/monitor${q}`, { headers });
+    return { status: res.status, body: (await res.json()) as Array<{ id: number; matching_downtimes?: unknown }> & { errors?: string[] } };
+  };
+  t.equal((await get('')).body.length, 250, 'no page: everything');
+  t.equal((await get('?page_size=10')).body.length, 250, 'page_size alone does not page');
+  const first = await get('?page=0');
+  t.same([first.body.length, first.body[0]!.id], [100, 1], 'page alone: 100 per page');
+  const third = await get('?page=2&page_size=100');
+  t.same(third.body.map((m) => m.id), Array.from({ length: 50 }, (_, i) => 201 + i), 'the last page is short');
+  t.same((await get('?page=3&page_size=100')).body, [], 'past the end: empty');
+  t.same((await get('?page=1&page_size=1000')).body, []);
+  t.equal((await get('?page=0&page_size=1001')).status, 400, 'at most 1000 per page');
+  t.equal((await get('?page=-1')).status, 400);
+  t.equal((await get('?page=0&page_size=0')).status, 400);
+  t.same(first.body[0]!.matching_downtimes, [], 'with_downtimes defaults to true');
+  t.notOk('matching_downtimes' in (await get('?page=0&with_downtimes=false')).body[0]!);
+});

@@ -129,3 +129,51 @@ t.test('basicAuth: wrong or missing credentials are 401', async (t) => {
   t.equal((await qr(fake.url, params, { authorization: `Basic ${Buffer.from('loki:bad').toString('base64')}` })).status, 401);
   t.equal((await qr(fake.url, params, { authorization: `Basic ${Buffer.from('loki:pw').toString('base64')}` })).status, 200);
 });
+
+t.test('Loki 3 structured metadata: a selector cannot match it, a label filter after the selector can', async (t) => {
+  const fake = await fakeLoki();
+  t.teardown(() => fake.close());
+  fake.addLine({ service_name: 'checkout' }, base + 1n, 'payment failed', { detected_level: 'error', trace_id: 'abc' });
+  fake.addLine({ service_name: 'checkout' }, base + 2n, 'order placed', { detected_level: 'info' });
+  fake.addLine({ service_name: 'cart', level: 'ERROR' }, base + 3n, 'redis down');
+  const ask = async (query: string) => {
+    const res = await qr(fake.url, { query, start: base.toString(), end: (base + 10n).toString() });
+    return { status: res.status, body: res.status === 200 ? ((await res.json()) as { data: { result: Array<{ stream: Record<string, string>; values: string[][] }> } }) : await res.text() };
+  };
+  const lines = async (query: string) => {
+    const { body } = await ask(query);
+    return typeof body === 'string' ? body : body.data.result.flatMap((s) => s.values.map((v) => v[1]));
+  };
+  t.same(await lines('{service_name=~".+", detected_level=~"error"}'), [], 'metadata is not an indexed label: the selector matches nothing');
+  t.same(await lines('{service_name=~".+"} | detected_level=~"error"'), ['payment failed']);
+  t.same(await lines('{service_name=~".+"} | detected_level="error" or level=~"ERROR|error"'), ['redis down', 'payment failed'], 'or across label and metadata');
+  t.same(await lines('{service_name=~".+"} | detected_level="info" and trace_id="abc"'), []);
+  t.same(await lines('{service_name=~".+"} | detected_level="error" and trace_id="abc" |= "payment"'), ['payment failed']);
+  t.same(await lines('{service_name=~".+"} | detected_level!~"error|info"'), ['redis down'], 'a missing label is empty');
+  const { body } = await ask('{service_name="checkout"} | detected_level=~"error"');
+  t.same(typeof body === 'string' ? body : body.data.result[0]!.stream, { service_name: 'checkout', detected_level: 'error', trace_id: 'abc' }, 'metadata comes back merged into the stream labels');
+  const bad = await ask('{service_name=~".+"} | level="x" or');
+  t.equal(bad.status, 400);
+  t.match(bad.body, /parse error/);
+  t.equal((await ask('{service_name=~".+"} | level=~"("')).status, 400);
+});
+
+t.test('an overloaded Loki answers 429 too many outstanding requests', async (t) => {
+  const fake = await seeded(t);
+  fake.overload();
+  const res = await qr(fake.url, { query: '{app="checkout"}' });
+  t.equal(res.status, 429);
+  t.equal(await res.text(), 'too many outstanding requests\n');
+  t.equal((await qr(fake.url, { query: '{app="checkout"}' })).status, 200, 'only the next query');
+});
+
+t.test('Loki default limits: at most 5000 entries per query and 721h per range', async (t) => {
+  const fake = await seeded(t);
+  const tooMany = await qr(fake.url, { query: '{app="checkout"}', limit: '5001' });
+  t.equal(tooMany.status, 400);
+  t.equal(await tooMany.text(), 'max entries limit per query exceeded, limit > max_entries_limit_per_query (5001 > 5000)\n');
+  t.equal((await qr(fake.url, { query: '{app="checkout"}', limit: '5000' })).status, 200);
+  const tooLong = await qr(fake.url, { query: '{app="checkout"}', start: (base - 722n * 3_600_000_000_000n).toString(), end: base.toString() });
+  t.equal(tooLong.status, 400);
+  t.match(await tooLong.text(), /^the query time range exceeds the limit \(query length: 722h, limit: 721h\)/);
+});

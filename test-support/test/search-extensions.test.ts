@@ -17,7 +17,7 @@ t.test('elasticsearch answers a terms aggregation over the matching documents', 
     body: JSON.stringify({
       size: 0,
       query: { bool: { filter: [{ terms: { 'log.level': ['error'] } }] } },
-      aggs: { services: { terms: { field: 'service.name', size: 1, missing: '(none)' } } },
+      aggs: { services: { terms: { field: 'service.name.keyword', size: 1, missing: '(none)' } } },
     }),
   });
   const body = (await res.json()) as { hits: { total: { value: number } }; aggregations: unknown };

@@ -32,6 +32,22 @@ export interface DatadogMonitor {
   }
 }
 
+/** Monitors per page (Datadog allows 1000): a page of full monitor objects stays far below the 5 MiB body cap. */
+export const MONITOR_PAGE_SIZE = 500
+
+export interface MonitorListOptions {
+  readonly groupStates?: readonly string[]
+  readonly name?: string
+  /** Start no new page after this time (ms since the epoch). */
+  readonly until?: number
+}
+
+export interface MonitorList {
+  readonly monitors: DatadogMonitor[]
+  /** False when the deadline stopped the paging: the counts cover the monitors read so far. */
+  readonly complete: boolean
+}
+
 export interface DatadogApiOptions {
   readonly hasAppKey: boolean
   readonly timeoutMs: number
@@ -78,14 +94,28 @@ export class DatadogApi {
     return answer as DatadogQueryAnswer
   }
 
-  /** `GET /api/v1/monitor`, optionally with group details for some states and a name filter. */
-  async monitors (signal: AbortSignal, options: { groupStates?: readonly string[]; name?: string } = {}): Promise<DatadogMonitor[]> {
-    const body = await this.#withAppKey('monitors', '/api/v1/monitor', {
-      group_states: options.groupStates?.join(','),
-      name: options.name
-    }, signal)
-    if (!Array.isArray(body)) throw unexpectedAnswer('monitor list')
-    return body as DatadogMonitor[]
+  /**
+   * `GET /api/v1/monitor`, page by page: without `page` Datadog answers every monitor at once, which for a large
+   * organisation exceeds the body cap. Stops at a short page (complete), or before a new page once `until` (ms since
+   * the epoch) has passed (incomplete: what was read so far). Downtimes are not asked for: nothing here shows them.
+   */
+  async monitors (signal: AbortSignal, options: MonitorListOptions = {}): Promise<MonitorList> {
+    const monitors: DatadogMonitor[] = []
+    let fullPage = true
+    for (let page = 0; fullPage; page++) {
+      if (page > 0 && Date.now() >= (options.until ?? Infinity)) return { monitors, complete: false }
+      const body = await this.#withAppKey('monitors', '/api/v1/monitor', {
+        group_states: options.groupStates?.join(','),
+        name: options.name,
+        with_downtimes: false,
+        page,
+        page_size: MONITOR_PAGE_SIZE
+      }, signal)
+      if (!Array.isArray(body)) throw unexpectedAnswer('monitor list')
+      monitors.push(...(body as DatadogMonitor[]))
+      fullPage = body.length >= MONITOR_PAGE_SIZE
+    }
+    return { monitors, complete: true }
   }
 
   async #withAppKey (what: string, path: string, query: Record<string, QueryValue>, signal: AbortSignal): Promise<unknown> {

@@ -33,11 +33,13 @@ export function monitorsCommand (api: DatadogApi): CommandSpec {
     examples: ['monitors', 'monitors checkout'],
     async run (ctx) {
       const filter = ctx.args === '' ? undefined : ctx.args
-      const monitors = await api.monitors(ctx.signal, {
+      const { monitors, complete } = await api.monitors(ctx.signal, {
         groupStates: SHOWN_STATES.map((s) => s.toLowerCase()),
-        ...(filter !== undefined ? { name: filter } : {})
+        ...(filter !== undefined ? { name: filter } : {}),
+        // Pages are read until half the deadline: a partial list beats no answer.
+        until: Date.now() + ctx.deadlineMs / 2
       })
-      const data: MonitorsResult = { rows: monitorsToShow(monitors), counts: countMonitors(monitors), total: monitors.length, filter }
+      const data: MonitorsResult = { rows: monitorsToShow(monitors), counts: countMonitors(monitors), total: monitors.length, filter, complete }
       return { kind: 'datadog.monitors', data }
     }
   }

@@ -45,8 +45,10 @@ export function statusLine (api: DatadogApi, check: HealthCheckSpec): StatusLine
         return { status: health.status, text }
       }
       try {
-        const c = countMonitors(await api.monitors(ctx.signal))
-        return { status: c.alert > 0 ? 'degraded' : 'ok', text: `${c.alert} alert, ${c.warn} warn, ${c.noData} no data` }
+        const { monitors, complete } = await api.monitors(ctx.signal, { until: Date.now() + ctx.deadlineMs / 2 })
+        const c = countMonitors(monitors)
+        const scope = complete ? '' : ` in the first ${c.total} monitors`
+        return { status: c.alert > 0 ? 'degraded' : 'ok', text: `${c.alert} alert, ${c.warn} warn, ${c.noData} no data${scope}` }
       } catch (err) {
         return { status: failureStatus(err), text: reason(err) }
       }

@@ -21,6 +21,8 @@ export interface MonitorsResult {
   /** Monitors looked at (all states), for the all-clear line. */
   readonly total: number
   readonly filter: string | undefined
+  /** False when paging stopped at the deadline: `total` is what was read. */
+  readonly complete?: boolean
 }
 
 // Lines are plain GSM-7 text where this plugin chooses the words: parentheses, not brackets, and no ellipsis character.
@@ -85,11 +87,11 @@ export const monitorsFormatter: FormatterSpec<MonitorsResult> = {
   format (data, { budget }) {
     if (data.rows.length === 0) {
       const which = data.filter === undefined ? '' : ` matching '${truncate(data.filter, 30)}'`
-      return `No monitors${which} in Alert, Warn or No Data (${data.total} checked).`
+      return `No monitors${which} in Alert, Warn or No Data (${data.total} checked${data.complete === false ? ', more not read in time' : ''}).`
     }
     const now = Date.now()
     const { alert, warn, noData } = data.counts
-    const head = `${alert} alert, ${warn} warn, ${noData} no data:`
+    const head = `${alert} alert, ${warn} warn, ${noData} no data${data.complete === false ? ` in the first ${data.total}` : ''}:`
     return fitReply([head, ...data.rows.map((r) => monitorLine(r, now))], budget)
   }
 }

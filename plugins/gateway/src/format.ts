@@ -2,7 +2,7 @@ import type { FormatterSpec, HealthStatus } from '@operator/core'
 import { fitLines, formatNumber } from '@operator/core'
 import type { AwsMetrics, WindowStats } from './drivers/aws.js'
 import type { FieldRow } from './drivers/custom.js'
-import { formatCount, type KongNode } from './drivers/kong.js'
+import { CHECKS_OFF, formatCount, type KongNode } from './drivers/kong.js'
 import type { UpstreamsData } from './drivers/types.js'
 import { describeValues } from './reading.js'
 
@@ -39,7 +39,7 @@ export const kongNodeFormatter: FormatterSpec<KongNode> = {
 
 const HEALTH_ORDER: Readonly<Record<string, number>> = { UNHEALTHY: 0, DNS_ERROR: 1, HEALTHCHECKS_OFF: 3, HEALTHY: 4 }
 const HEALTH_WORD: Readonly<Record<string, string>> = {
-  UNHEALTHY: 'UNHEALTHY', DNS_ERROR: 'DNS ERROR', HEALTHCHECKS_OFF: 'checks off', HEALTHY: 'healthy'
+  UNHEALTHY: 'UNHEALTHY', DNS_ERROR: 'DNS ERROR', HEALTHCHECKS_OFF: 'health checks off', HEALTHY: 'healthy'
 }
 
 /** Unhealthy targets first (then unknown states, checks off, healthy), each group by upstream and target. */
@@ -52,10 +52,13 @@ export const upstreamsFormatter: FormatterSpec<UpstreamsData> = {
       a.upstream.localeCompare(b.upstream) || a.target.localeCompare(b.target))
     const bad = targets.filter((t) => rank(t.health) < 2).length
     const healthy = targets.filter((t) => t.health === 'HEALTHY').length
+    const off = targets.filter((t) => t.health === CHECKS_OFF).length
     const scope = d.checked < d.upstreams ? ` (first ${d.checked} of ${d.upstreams} upstreams)` : ` in ${d.upstreams} upstreams`
-    const head = targets.length === 0
-      ? `no targets${scope}`
-      : `${healthy}/${targets.length} targets healthy, ${bad} unhealthy${scope}`
+    const counts = [
+      ...(targets.length > off ? [`${healthy}/${targets.length - off} targets healthy, ${bad} unhealthy`] : []),
+      ...(off > 0 ? [`${off} with health checks off`] : [])
+    ]
+    const head = targets.length === 0 ? `no targets${scope}` : `${counts.join(', ')}${scope}`
     const lines = targets.map((t) => `${t.upstream} ${t.target} ${HEALTH_WORD[t.health] ?? t.health}`)
     return fitLines([head, ...lines], budget)
   }

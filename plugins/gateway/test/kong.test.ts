@@ -26,7 +26,7 @@ t.test('gateway summarises the kong node: db, connections, targets, counts, unhe
   const kong = await seededKong(t)
   const op = await gatewayOperator(t, { type: 'kong', url: kong.url, adminKey: TOKEN })
   const reply = await sms(t, op, 'gateway')
-  t.equal(reply.split('\n')[0], 'gateway DEGRADED 2 unhealthy, 17 conns, 4/6 targets healthy')
+  t.equal(reply.split('\n')[0], 'gateway DEGRADED 2 unhealthy, 17 conns, 3/5 targets healthy, health checks off for 1 target')
   t.match(reply, /12 services, 30 routes, 3 upstreams/)
   t.match(reply, /unhealthy: api-up 10\.0\.0\.7:8080, auth-up auth\.internal:443/)
   t.ok(kong.requests.length > 0)
@@ -51,10 +51,10 @@ t.test('gateway upstreams lists unhealthy targets first', async (t) => {
   const op = await gatewayOperator(t, { type: 'kong', url: kong.url, adminKey: TOKEN })
   const reply = await sms(t, op, 'gateway upstreams')
   t.equal(reply, [
-    '3/6 targets healthy, 2 unhealthy in 3 upstreams',
+    '3/5 targets healthy, 2 unhealthy, 1 with health checks off in 3 upstreams',
     'api-up 10.0.0.7:8080 UNHEALTHY',
     'auth-up auth.internal:443 DNS ERROR',
-    'auth-up 10.0.1.2:443 checks off',
+    'auth-up 10.0.1.2:443 health checks off',
     'api-up 10.0.0.8:8080 healthy',
     'auth-up 10.0.1.1:443 healthy',
     'web-up 10.0.2.1:80 healthy'
@@ -88,8 +88,8 @@ t.test('a very large install is counted up to a bound and says so', async (t) =>
 t.test('health gateway and status show one line for the kong gateway', async (t) => {
   const kong = await seededKong(t)
   const op = await gatewayOperator(t, { type: 'kong', url: kong.url, adminKey: TOKEN })
-  t.match(await op.exec('health gateway'), /^gateway DEGRADED 2 unhealthy, 17 conns, 4\/6 targets healthy \(\d+ms\)$/)
-  t.match(await op.exec('status'), /^gateway DEGRADED 2 unhealthy, 17 conns, 4\/6 targets healthy$/m)
+  t.match(await op.exec('health gateway'), /^gateway DEGRADED 2 unhealthy, 17 conns, 3\/5 targets healthy, health checks off for 1 target \(\d+ms\)$/)
+  t.match(await op.exec('status'), /^gateway DEGRADED 2 unhealthy, 17 conns, 3\/5 targets healthy, health checks off for 1 target$/m)
 })
 
 t.test('a healthy kong node is ok; an unreachable database degrades it', async (t) => {
@@ -125,4 +125,20 @@ t.test('an unknown gateway view gets a usage line', async (t) => {
   const op = await gatewayOperator(t, { type: 'kong', url: kong.url })
   t.equal(await op.exec('gateway routes'), "Unknown gateway view 'routes'. Try: gateway, gateway status, gateway upstreams")
   t.equal(kong.requests.length, 0, 'nothing was asked of kong')
+})
+
+t.test('HEALTHCHECKS_OFF is reported as health checks off on its own, never counted as healthy', async (t) => {
+  const kong = await fakeKong()
+  t.teardown(async () => { await kong.close() })
+  kong.seedUpstreamHealth('legacy-up', [
+    { target: '10.0.3.1:80', health: 'HEALTHCHECKS_OFF' },
+    { target: '10.0.3.2:80', health: 'HEALTHCHECKS_OFF' }
+  ])
+  const op = await gatewayOperator(t, { type: 'kong', url: kong.url })
+  t.match(await op.exec('status'), /^gateway ok 17 conns, health checks off for 2 targets$/m, 'no "2/2 targets healthy": nobody checked them')
+  t.equal(await op.exec('gateway upstreams'), '2 with health checks off in 1 upstreams\nlegacy-up 10.0.3.1:80 health checks off\nlegacy-up 10.0.3.2:80 health checks off')
+
+  kong.seedUpstreamHealth('api-up', [{ target: '10.0.0.7:8080', health: 'UNHEALTHY' }])
+  t.match(await op.exec('status'), /^gateway DEGRADED 1 unhealthy, 17 conns, 0\/1 targets healthy, health checks off for 2 targets$/m,
+    'the only checked target is down, but Kong still sends traffic to the unchecked ones: DEGRADED, not DOWN')
 })

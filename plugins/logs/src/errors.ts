@@ -9,6 +9,7 @@ export type LogsErrorCode =
   | 'OPR_ERR_LOGS_TIMEOUT'
   | 'OPR_ERR_LOGS_BODY'
   | 'OPR_ERR_LOGS_CREDENTIALS'
+  | 'OPR_ERR_LOGS_OVERLOADED'
 
 export class LogsError extends OperatorError<LogsErrorCode> {}
 
@@ -16,6 +17,11 @@ export class LogsError extends OperatorError<LogsErrorCode> {}
 export function shortReason (text: string, max = 120): string {
   const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim()
   return line.length > max ? `${line.slice(0, max - 3)}...` : line
+}
+
+/** The backend is shedding load: nothing to fix on our side, ask again shortly. */
+export function overloaded (name: string, reason: string): LogsError {
+  return new LogsError('OPR_ERR_LOGS_OVERLOADED', `${name} is overloaded (${reason}), try again in a minute`)
 }
 
 /**
@@ -30,6 +36,8 @@ export function mapHttpError (name: string, err: unknown, reasonOf: (body: strin
     return new LogsError('OPR_ERR_LOGS_AUTH', `${name} refused the credentials (HTTP ${status})`)
   }
   const reason = reasonOf(err.body)
+  // 429 is the backend shedding load (Loki: "too many outstanding requests"), not a fault in the query.
+  if (status === 429) return overloaded(name, reason === undefined || reason === '' ? 'HTTP 429' : reason)
   if (status >= 400 && status < 500) {
     const tail = reason === undefined || reason === '' ? `HTTP ${status}` : reason
     return new LogsError('OPR_ERR_LOGS_QUERY', `${name} rejected the query: ${tail}`)

@@ -22,6 +22,11 @@ function createDriver (config: LogsConfig, http: (url: string, options: HttpClie
   }
 }
 
+/** A paged scan starts no new page after half the deadline: the page in flight and the reply need the rest. */
+function scanUntil (deadlineMs: number): number {
+  return Date.now() + deadlineMs / 2
+}
+
 /** Settings the schema cannot express: checked once at start-up, named in the error. */
 function checkConfig (config: LogsConfig): void {
   try {
@@ -58,11 +63,12 @@ export default definePlugin<LogsConfig>({
       async run (ctx) {
         const request = parseLogsArgs(ctx.argv, config.windowMinutes, Date.now())
         if (request.kind === 'usage') return USAGE
+        const until = scanUntil(ctx.deadlineMs)
         if (request.kind === 'errors') {
-          const counts = await driver.countErrors(request.window, ctx.signal)
+          const counts = await driver.countErrors(request.window, ctx.signal, until)
           return { kind: 'logs.errors', data: { ...counts, label: request.window.label, backend: driver.name } }
         }
-        const result = await driver.search(request.text, request.window, config.limit, ctx.signal)
+        const result = await driver.search(request.text, request.window, config.limit, ctx.signal, until)
         const data: SearchView = { ...result, text: request.text, label: request.window.label, backend: driver.name, timeZone: config.timeZone }
         return { kind: 'logs.search', data }
       }
@@ -71,7 +77,7 @@ export default definePlugin<LogsConfig>({
     op.healthCheck({ system: 'logs', check: async (ctx) => await driver.health(ctx.signal) })
     op.statusLine({
       system: 'logs',
-      line: async (ctx) => await logsStatusLine(driver, windowOf(config.windowMinutes, Date.now()), ctx.signal)
+      line: async (ctx) => await logsStatusLine(driver, windowOf(config.windowMinutes, Date.now()), ctx.signal, scanUntil(ctx.deadlineMs))
     })
   }
 })

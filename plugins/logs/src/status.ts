@@ -6,10 +6,10 @@ import type { LogDriver, TimeWindow } from './drivers/types.js'
  * backend answers its health check but the count fails, the line says so and is DEGRADED: `logs` searches would
  * fail the same way, and an `ok` would hide it.
  */
-export async function logsStatusLine (driver: LogDriver, window: TimeWindow, signal: AbortSignal): Promise<StatusLine> {
+export async function logsStatusLine (driver: LogDriver, window: TimeWindow, signal: AbortSignal, scanUntil?: number): Promise<StatusLine> {
   const [health, errors] = await Promise.all([
     driver.health(signal),
-    driver.countErrors(window, signal).then((counts) => ({ counts }), (err: unknown) => ({ failed: oneLine(err, 80) }))
+    driver.countErrors(window, signal, scanUntil).then((counts) => ({ counts }), (err: unknown) => ({ failed: oneLine(err, 80) }))
   ])
   if ('counts' in errors) {
     const { total, atLeast } = errors.counts

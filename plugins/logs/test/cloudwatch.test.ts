@@ -54,48 +54,84 @@ t.test('logs <text> runs FilterLogEvents through the real SDK across every log g
   t.match(auth, /^AWS4-HMAC-SHA256 Credential=AKIDOPERATORTEST\/\d{8}\/us-east-1\/logs\/aws4_request/, 'signed by the SDK')
 })
 
-t.test('hostile text is one quoted filter-pattern term with quotes and backslashes escaped', async (t) => {
+t.test('hostile text is quoted filter-pattern terms, cut at quotes and backslashes (filter patterns have no escape)', async (t) => {
   const aws = await seeded(t)
   const driver = createCloudWatchDriver(fullConfig({ type: 'cloudwatch', url: aws.url, region: 'us-east-1', logGroups: ['/app/cart'] }))
   t.teardown(() => driver.close?.())
+  const lines = ['error: redis timeout', 'cart saved', 'a "quoted" \\ line with ?maybe -not']
   for (const text of HOSTILE) {
     const result = await driver.search(text, lastMinutes(15), 5, AbortSignal.timeout(5000))
     const call = (aws.calls('FilterLogEvents') as FilterCall[]).at(-1)!
-    t.equal(call.filterPattern, filterPatternTerm(text), `${JSON.stringify(text)} is sent as one term`)
-    const literal = ['error: redis timeout', 'cart saved', 'a "quoted" \\ line with ?maybe -not'].filter((m) => m.includes(text.replace(/\n/g, ' '))).length
-    t.equal(result.total, literal, `${JSON.stringify(text)} matches only lines holding it literally (${literal})`)
+    t.equal(call.filterPattern, filterPatternTerm(text), `${JSON.stringify(text)} is sent as quoted terms`)
+    t.notMatch(call.filterPattern, /\\/, 'no backslash is ever sent: its meaning inside quotes is not documented')
+    const pieces = text.replace(/\n/g, ' ').split(/["\\]/).filter((p) => p.trim() !== '')
+    const expected = lines.filter((m) => pieces.every((p) => m.includes(p))).length
+    t.equal(result.total, expected, `${JSON.stringify(text)} matches only lines holding every piece (${expected})`)
   }
-  t.equal(filterPatternTerm('" or 1=1'), '"\\" or 1=1"')
-  t.equal(filterPatternTerm('a\\b'), '"a\\\\b"')
+  t.equal(filterPatternTerm('" or 1=1'), '" or 1=1"')
+  t.equal(filterPatternTerm('a\\b'), '"a" "b"')
+  t.equal(filterPatternTerm('say "hi" -now'), '"say " "hi" " -now"')
   t.equal(filterPatternTerm('line one\nline two'), '"line one line two"')
+  t.equal(filterPatternTerm('" \\ "'), undefined)
   const found = await driver.search('"quoted" \\ line with ?maybe -not', lastMinutes(15), 5, AbortSignal.timeout(5000))
   t.equal(found.total, 1, 'a line holding quotes, a backslash, ? and - is found by that exact text')
+  const op = await operatorWith(t, config(aws))
+  t.equal(await sms(t, op, 'logs " \\'), 'Nothing to search for: CloudWatch filter patterns cannot search for quotes or backslashes alone.')
 })
 
-t.test('pages through nextToken and stops at the configured bounds', async (t) => {
+t.test('pages newest first through nextToken and stops at the configured bounds', async (t) => {
   const aws = await fakeAws()
   t.teardown(() => aws.close())
   const now = Date.now()
   aws.seedLogEvents('/app/noisy', Array.from({ length: 30 }, (_, i) => ({ timestamp: now - 14 * MINUTE + i * 1000, message: `boom ${i}` })))
   const op = await operatorWith(t, config(aws, { logGroups: '/app/noisy', scanLimit: 10 }))
-  // scanLimit 10 caps each page's limit at 10: 3 pages hold all 30, but the scan stops at 10 and says so.
-  t.match(await sms(t, op, 'logs boom'), /^10\+ matches in 15m, newest 5:/)
+  t.match(await sms(t, op, 'logs boom'), /^10\+ matches in 15m, newest 5:\n\d\d:\d\d:\d\d \[noisy\] boom 29\n/, 'the count stops at scanLimit; the lines are the newest')
 
   const roomy = await operatorWith(t, config(aws, { logGroups: '/app/noisy', scanLimit: 1000 }))
   const before = aws.calls('FilterLogEvents').length
   const reply = await sms(t, roomy, 'logs boom')
   t.match(reply, /^30 matches in 15m, newest 5:\n\d\d:\d\d:\d\d \[noisy\] boom 29\n.*boom 28/)
-  t.ok(aws.calls('FilterLogEvents').length - before >= 3, 'one call per slice at least')
+  const calls = (aws.calls('FilterLogEvents') as Array<FilterCall & { startFromHead?: boolean }>).slice(before)
+  t.equal(calls.length, 2, 'the fake searches 20 events per call: two pages')
+  t.ok(calls.every((c) => c.startFromHead === false), 'newest first')
+  t.ok(calls.every((c) => c.endTime - c.startTime === 15 * MINUTE), 'each page covers the whole window')
+  t.equal(calls[1]!.nextToken !== undefined, true, 'the second page follows the token')
 
-  const paged = await operatorWith(t, config(aws, { logGroups: '/app/noisy', scanLimit: 10, maxPages: 2 }))
-  const start = aws.calls('FilterLogEvents').length
-  t.equal(await sms(t, paged, 'logs boom'), 'No log lines matching "boom" in the part of the last 15m searched before the page limit.',
-    'the two pages went to the newest slices, which hold nothing, and the reply says the search was cut short')
-  const calls = (aws.calls('FilterLogEvents') as FilterCall[]).slice(start)
-  t.equal(calls.length, 2, 'never more pages than maxPages')
+  const paged = await operatorWith(t, config(aws, { logGroups: '/app/noisy', scanLimit: 1000, maxPages: 1 }))
+  t.match(await sms(t, paged, 'logs boom'), /^20\+ matches in 15m, newest 5:/, 'maxPages pages with events, then a lower bound')
+})
 
-  const three = await operatorWith(t, config(aws, { logGroups: '/app/noisy', scanLimit: 1000, maxPages: 3 }))
-  t.match(await sms(t, three, 'logs boom'), /^30 matches in 15m, newest 5:/, 'one page per slice is enough here')
+t.test('a busy log group: empty pages with a nextToken do not end the scan or spend the page budget', async (t) => {
+  const aws = await fakeAws({ eventsScannedPerCall: 10 })
+  t.teardown(() => aws.close())
+  const now = Date.now()
+  aws.seedLogEvents('/app/busy', [
+    ...Array.from({ length: 3 }, (_, i) => ({ timestamp: now - 14 * MINUTE + i, message: `ERROR disk full ${i}` })),
+    ...Array.from({ length: 200 }, (_, i) => ({ timestamp: now - 13 * MINUTE + i * 1000, message: `GET /health 200 ${i}` }))
+  ])
+  const op = await operatorWith(t, config(aws, { logGroups: '/app/busy', maxPages: 2 }))
+  const before = aws.calls('FilterLogEvents').length
+  t.match(await sms(t, op, 'logs disk full'), /^3 matches in 15m, newest 3:\n.*ERROR disk full 2\n.*ERROR disk full 1\n.*ERROR disk full 0$/)
+  t.equal(aws.calls('FilterLogEvents').length - before, 21, 'twenty empty pages were read through to the matches at the end')
+  t.equal(await sms(t, op, 'logs errors'), '3 error lines in 15m:\nbusy 3')
+
+  const driver = createCloudWatchDriver(fullConfig({ type: 'cloudwatch', url: aws.url, region: 'us-east-1', logGroups: ['/app/busy'] }))
+  t.teardown(() => driver.close?.())
+  const calls = aws.calls('FilterLogEvents').length
+  const cut = await driver.search('disk', lastMinutes(15), 5, AbortSignal.timeout(5000), Date.now() - 1)
+  t.same({ total: cut.total, atLeast: cut.atLeast }, { total: 0, atLeast: true }, 'past the scan deadline: one page, and the count says it is partial')
+  t.equal(aws.calls('FilterLogEvents').length - calls, 1)
+  t.equal(await sms(t, op, 'logs nothing-here'), 'No log lines matching "nothing-here" in the last 15m.', 'a completed scan with no match')
+})
+
+t.test('ThrottlingException (HTTP 400) reads as throttled, not as a rejected request', async (t) => {
+  const aws = await seeded(t)
+  const op = await operatorWith(t, config(aws, { logGroups: ['/app/cart'], maxAttempts: 1 }))
+  aws.throttle()
+  t.equal(await sms(t, op, 'logs timeout'), 'logs: cloudwatch throttled the request (ThrottlingException), try again in a minute')
+  const retried = await operatorWith(t, config(aws, { logGroups: ['/app/cart'], maxAttempts: 2 }))
+  aws.throttle()
+  t.match(await sms(t, retried, 'logs timeout'), /^1 match in 15m/, 'the SDK retries one throttled call itself')
 })
 
 t.test('a page with a nextToken is followed', async (t) => {

@@ -118,3 +118,8 @@ t.test('logs is a shared capability: `logs logs <text>` names this plugin as the
   const info = (await op.dispatch('logs disk')).plugin
   t.equal(info, 'logs')
 })
+
+t.test('a search cut short before any match says which part was searched', async (t) => {
+  t.equal(formatSearch({ total: 0, atLeast: true, lines: [], text: 'disk', label: '15m', backend: 'cloudwatch', timeZone: 'UTC' }, 459),
+    'No log lines matching "disk" in the part of the last 15m searched before the scan stopped (page or time limit).')
+})

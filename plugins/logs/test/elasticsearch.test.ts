@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import { fakeElasticsearch, type FakeElasticsearch } from '@operator/test-support'
 import { operatorWith, sms, coreHttp, fullConfig, lastMinutes, HOSTILE, MINUTE } from './fixtures/harness.js'
-import { createElasticsearchDriver } from '../src/drivers/elasticsearch.js'
+import { createElasticsearchDriver, searchableWords } from '../src/drivers/elasticsearch.js'
 
 
 async function seeded (t: Test, options: Parameters<typeof fakeElasticsearch>[0] = {}): Promise<FakeElasticsearch> {
@@ -61,7 +61,7 @@ t.test('logs <text> since 1h widens the window and says so', async (t) => {
 t.test('logs with no match says so plainly', async (t) => {
   const es = await seeded(t)
   const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
-  t.equal(await sms(t, op, 'logs nothing-like-this'), 'No log lines matching "nothing-like-this" in the last 15m.')
+  t.equal(await sms(t, op, 'logs nothing-like-this'), 'No log lines matching "nothing-like-this" in the last 15m (whole words only).')
 })
 
 t.test('hostile text reaches Elasticsearch only as a match_phrase value, never as query syntax', async (t) => {
@@ -69,6 +69,12 @@ t.test('hostile text reaches Elasticsearch only as a match_phrase value, never a
   const driver = createElasticsearchDriver(fullConfig({ url: es.url }), await coreHttp(t))
   const window = lastMinutes(15)
   for (const text of HOSTILE) {
+    const before = es.searches.length
+    if (searchableWords(text).length === 0) {
+      await t.rejects(driver.search(text, window, 5, AbortSignal.timeout(3000)), { code: 'OPR_ERR_COMMAND_USAGE' }, `${JSON.stringify(text)} has no words: not sent`)
+      t.equal(es.searches.length, before)
+      continue
+    }
     const result = await driver.search(text, window, 5, AbortSignal.timeout(3000))
     t.equal(result.total, 0, `${JSON.stringify(text)} matches nothing`)
     const body = es.searches.at(-1) as any
@@ -80,7 +86,7 @@ t.test('hostile text reaches Elasticsearch only as a match_phrase value, never a
 t.test('hostile text through the command is still one phrase', async (t) => {
   const es = await seeded(t)
   const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
-  t.equal(await sms(t, op, 'logs message:* OR service.name:cart'), 'No log lines matching "message:* OR service.name:cart" in the last 15m.')
+  t.equal(await sms(t, op, 'logs message:* OR service.name:cart'), 'No log lines matching "message:* OR service.name:cart" in the last 15m (whole words only).')
   t.same((es.searches[0] as any).query.bool.filter[1], { match_phrase: { message: { query: 'message:* OR service.name:cart' } } })
 })
 
@@ -166,7 +172,7 @@ t.test('logs errors counts error lines per service with a terms aggregation', as
   t.equal(reply, '10 error lines in 15m:\nsearch 8\ncart 1\ncheckout 1')
   const body = es.searches.at(-1) as any
   t.equal(body.size, 0)
-  t.same(body.aggs.services.terms.field, 'service.name')
+  t.same(body.aggs.services.terms.field, 'service.name.keyword', 'service.name is text under dynamic mapping: its keyword sub-field aggregates')
   t.ok(body.query.bool.filter[1].terms['log.level'].includes('ERROR'), 'level variants in upper case too')
   t.equal(await sms(t, op, 'logs errors since 1h'), '11 error lines in 1h:\nsearch 8\ncheckout 2\ncart 1')
 })
@@ -178,4 +184,124 @@ t.test('status is DEGRADED, with the error count unknown, when the cluster answe
   es.fault(/\/_search$/, { status: 500, body: 'boom' })
   t.match(await sms(t, op, 'status'), /^logs DEGRADED green, 3 nodes, errors unknown \(elasticsearch failed \(HTTP 500\)\)$/m)
   t.match(await sms(t, op, 'health logs'), /^logs ok green, 3 nodes/, 'the health check reads the cluster, which answers')
+})
+
+t.test('a search-only API key: health and status fall back to a search and name the missing monitor privilege', async (t) => {
+  const es = await seeded(t, { auth: { apiKey: { id: 'reader', key: 'r3ad-only', clusterPrivileges: [] } } })
+  const op = await operatorWith(t, { type: 'elasticsearch', url: es.url, apiKey: 'reader:r3ad-only' })
+  t.match(await sms(t, op, 'health logs'), /^logs ok search ok, no monitor privilege for cluster health \(\d+ms\)$/)
+  t.match(await sms(t, op, 'status'), /^logs ok search ok, no monitor privilege for cluster health, 10 errors in 15m$/m)
+  t.match(await sms(t, op, 'logs redis'), /^1 match in 15m/, 'searches work with the same key')
+  t.equal(es.requestsTo('/_cluster/health').length, 2, 'cluster health was asked, and refused')
+  const fallback = es.searches.find((b: any) => b.size === 0 && b.aggs === undefined) as any
+  t.same(fallback, { size: 0, track_total_hits: false, query: { match_all: {} } }, 'the fallback is the cheapest search')
+
+  es.fault('/logs-*/_search', { status: 403, body: { error: { root_cause: [{ type: 'security_exception', reason: 'denied' }] }, status: 403 } })
+  t.match(await sms(t, op, 'health logs'), /^logs DOWN elasticsearch refused the credentials \(HTTP 403\)/, 'a key that cannot search either is DOWN')
+
+  const noRead = await seeded(t, { auth: { apiKey: { id: 'mon', key: 'm0nitor', clusterPrivileges: ['monitor'], indexPrivileges: [] } } })
+  const monitorOnly = await operatorWith(t, { type: 'elasticsearch', url: noRead.url, apiKey: 'mon:m0nitor' })
+  t.equal(await sms(t, monitorOnly, 'logs redis'), 'logs: elasticsearch denied indices:data/read/search: the key needs the read index privilege')
+  t.match(await sms(t, monitorOnly, 'status'), /^logs DEGRADED green, 3 nodes, errors unknown \(elasticsearch denied indices:data\/read\/search/m)
+})
+
+t.test('on Serverless, where cluster health is not offered, health is a search', async (t) => {
+  const es = await seeded(t, { serverless: true })
+  const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
+  t.match(await sms(t, op, 'health logs'), /^logs ok search ok, no cluster health API here/)
+})
+
+t.test('match_phrase matches whole words: a part of a word finds nothing, and text without words is not sent', async (t) => {
+  const es = await seeded(t)
+  es.seedDocuments('logs-2026.11.24', [{ '@timestamp': new Date().toISOString(), message: 'upstream connect error: Connection REFUSED', log: { level: 'error' }, service: { name: 'edge' } }])
+  const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
+  t.equal(await sms(t, op, 'logs refus'), 'No log lines matching "refus" in the last 15m (whole words only).')
+  t.match(await sms(t, op, 'logs connection refused'), /^1 match in 15m, newest 1:\n.*\[edge\/error\] upstream connect error: Connection REFUSED$/, 'whole words, any case')
+  const searches = es.searches.length
+  t.equal(await sms(t, op, 'logs !!!'), 'Nothing to search for in "!!!": Elasticsearch matches whole words (letters or digits), e.g. logs timeout.')
+  t.equal(es.searches.length, searches, 'nothing was sent')
+})
+
+t.test('logs errors aggregates on a keyword field: _field_caps decides, asked once', async (t) => {
+  const now = Date.now()
+  const ecs = await fakeElasticsearch()
+  t.teardown(() => ecs.close())
+  ecs.setMapping('logs-ecs', { 'service.name': 'keyword', 'log.level': 'keyword' })
+  ecs.seedDocuments('logs-ecs', [
+    { '@timestamp': new Date(now - MINUTE).toISOString(), message: 'a', log: { level: 'ERROR' }, service: { name: 'checkout' } },
+    { '@timestamp': new Date(now - MINUTE).toISOString(), message: 'b', log: { level: 'info' }, service: { name: 'cart' } }
+  ])
+  const op = await operatorWith(t, { type: 'elasticsearch', url: ecs.url })
+  t.equal(await sms(t, op, 'logs errors'), '1 error line in 15m:\ncheckout 1')
+  t.equal(await sms(t, op, 'logs errors since 1h'), '1 error line in 1h:\ncheckout 1')
+  t.equal((ecs.searches.at(-1) as any).aggs.services.terms.field, 'service.name', 'a keyword field aggregates as it is')
+  const caps = ecs.requestsTo('/logs-*/_field_caps')
+  t.equal(caps.length, 1, 'the field is looked up once')
+  t.equal(caps[0]!.query.get('fields'), 'service.name,service.name.keyword')
+
+  const textOnly = await fakeElasticsearch()
+  t.teardown(() => textOnly.close())
+  textOnly.setMapping('logs-x', { 'service.name': 'text', 'log.level': 'keyword' })
+  textOnly.seedDocuments('logs-x', [{ '@timestamp': new Date(now).toISOString(), message: 'a', log: { level: 'error' }, service: { name: 'checkout' } }])
+  const bad = await operatorWith(t, { type: 'elasticsearch', url: textOnly.url })
+  t.equal(await sms(t, bad, 'logs errors'),
+    'logs: elasticsearch cannot count per service: service.name is a text field without a keyword sub-field (set LOGS_SERVICE_FIELD to a keyword field)')
+})
+
+t.test('when _field_caps cannot be asked, logs errors assumes the .keyword sub-field and asks again next time', async (t) => {
+  const es = await seeded(t)
+  const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
+  es.fault('/logs-*/_field_caps', { status: 403, body: { error: { type: 'security_exception', reason: 'no' }, status: 403 } }, { times: 1 })
+  t.equal(await sms(t, op, 'logs errors'), '10 error lines in 15m:\nsearch 8\ncart 1\ncheckout 1')
+  t.equal((es.searches.at(-1) as any).aggs.services.terms.field, 'service.name.keyword')
+  t.equal(await sms(t, op, 'logs errors'), '10 error lines in 15m:\nsearch 8\ncart 1\ncheckout 1')
+  t.equal(es.requestsTo('/logs-*/_field_caps').length, 2, 'a failed lookup is not remembered')
+
+  const missing = await operatorWith(t, { type: 'elasticsearch', url: es.url, index: 'nope' })
+  t.equal(await sms(t, missing, 'logs errors'), 'logs: elasticsearch rejected the query: no such index [nope]')
+})
+
+t.test('a date_nanos timestamp reads as the right time (sort values are nanoseconds)', async (t) => {
+  const es = await fakeElasticsearch()
+  t.teardown(() => es.close())
+  es.setMapping('logs-nanos', { '@timestamp': 'date_nanos' })
+  const at = new Date(Date.now() - 2 * MINUTE)
+  const iso = at.toISOString().replace('Z', '123456Z')
+  es.seedDocuments('logs-nanos', [{ '@timestamp': iso, message: 'nanosecond line', log: { level: 'error' }, service: { name: 'edge' } }])
+  const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
+  const reply = await sms(t, op, 'logs nanosecond')
+  t.equal(reply, `1 match in 15m, newest 1:\n${at.toISOString().slice(11, 19)} [edge/error] nanosecond line`)
+  t.ok(((es.searches[0] as any).sort[0]['@timestamp'].order) === 'desc')
+})
+
+t.test('without sort values, times come from _source: ISO text with any fraction, epoch ms or ns, as text or numbers', async (t) => {
+  const es = await seeded(t)
+  const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
+  const at = Date.now() - MINUTE
+  const hit = (ts: unknown, extra: Record<string, unknown> = {}) => ({ _index: 'x', _id: String(ts), _score: null, _source: { '@timestamp': ts, message: `at ${typeof ts}`, ...extra } })
+  es.fault('/logs-*/_search', {
+    status: 200,
+    body: {
+      hits: {
+        total: 6,
+        hits: [
+          hit(new Date(at).toISOString().replace('Z', '987654Z'), { service: { name: ['edge', 'other'] }, log: { level: 3 } }),
+          hit(String(at)),
+          hit(String(BigInt(at) * 1_000_000n)),
+          hit(at * 1_000_000, { log: { level: true } }),
+          hit('not a time'),
+          hit(null)
+        ]
+      }
+    }
+  }, { times: 1 })
+  const lines = (await sms(t, op, 'logs at')).split('\n')
+  const clock = new Date(at).toISOString().slice(11, 19)
+  t.equal(lines[0], '6 matches in 15m, newest 6:', 'a bare number total is read too')
+  t.equal(lines[1], `${clock} [edge/3] at string`, 'ISO with nanoseconds; the first of an array; a number as text')
+  t.equal(lines[2], `${clock} at string`, 'epoch milliseconds as text')
+  t.equal(lines[3], `${clock} at string`, 'epoch nanoseconds as text')
+  t.equal(lines[4], `${clock} [true] at number`, 'epoch nanoseconds as a number')
+  t.equal(lines[5], '00:00:00 at string', 'an unreadable time shows as the epoch rather than failing the reply')
+  t.equal(lines[6], '00:00:00 at object', 'so does a missing one')
 })

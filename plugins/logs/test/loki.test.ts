@@ -94,11 +94,11 @@ t.test('Loki errors are one line: its own parse error, 5xx, non-JSON, unreachabl
   t.match(await sms(t, ok, 'health logs'), /^logs DOWN loki unreachable \(connection refused\)/)
 })
 
-t.test('logs errors adds a level matcher to the selector and counts per service', async (t) => {
+t.test('logs errors filters the level after the selector and counts per service', async (t) => {
   const loki = await seeded(t)
   const op = await operatorWith(t, { type: 'loki', url: loki.url, errorLevels: ['error'] })
   t.equal(await sms(t, op, 'logs errors'), '2 error lines in 15m:\ncart 1\ncheckout 1')
-  t.equal(loki.queries.at(-1)!.query, '{job=~".+", level=~"error|ERROR|Error"}')
+  t.equal(loki.queries.at(-1)!.query, '{job=~".+"} | level=~"error|ERROR|Error" or detected_level=~"error|ERROR|Error"')
   t.equal(await sms(t, op, 'logs errors since 2h'), '3 error lines in 2h:\ncart 2\ncheckout 1')
 
   const empty = await operatorWith(t, { type: 'loki', url: loki.url, selector: '{job="batch"}' })
@@ -112,6 +112,7 @@ t.test('a full scan says the count is a lower bound', async (t) => {
   const op = await operatorWith(t, { type: 'loki', url: loki.url, scanLimit: 10 })
   t.match(await sms(t, op, 'logs boom'), /^10\+ matches in 15m, newest 5:/)
   t.match(await sms(t, op, 'logs errors'), /^10\+ error lines in 15m:\nnoisy 10$/)
+  t.match(await sms(t, op, 'status'), /^logs ok ready, 10\+ errors in 15m$/m, 'the status line says the count is a lower bound too')
 })
 
 t.test('health reads /ready; status adds the error count', async (t) => {
@@ -121,8 +122,57 @@ t.test('health reads /ready; status adds the error count', async (t) => {
   t.match(await sms(t, op, 'status'), /^logs ok ready, 2 errors in 15m$/m)
   loki.fault('/ready', { status: 503, body: 'Ingester not ready: waiting for 15s after being ready\n' })
   t.match(await sms(t, op, 'health logs'), /^logs DOWN not ready \(HTTP 503: Ingester not ready: waiting for 15s after being ready\)/)
+  loki.fault('/loki/api/v1/query_range', { status: 500, body: 'boom' }, { times: 1 })
+  t.match(await sms(t, op, 'status'), /^logs DOWN not ready \(HTTP 503: Ingester not ready/m, 'down already says why: the failed count adds nothing')
   loki.clearFaults().fault('/ready', { status: 401, body: 'no' })
   t.match(await sms(t, op, 'health logs'), /^logs DOWN refused the credentials \(HTTP 401\)/)
   loki.clearFaults().fault('/ready', { status: 200, body: '' })
   t.match(await sms(t, op, 'health logs'), /^logs ok ready/)
+})
+
+t.test('Loki 3 keeps the level in structured metadata (detected_level): logs errors still counts it', async (t) => {
+  const loki = await fakeLoki()
+  t.teardown(() => loki.close())
+  const now = Date.now()
+  // No level label at all, as Loki 3 stores OTLP and discovered levels: detected_level is structured metadata.
+  loki.addLine({ service_name: 'checkout' }, now - MINUTE, 'payment timeout', { detected_level: 'error' })
+  loki.addLine({ service_name: 'checkout' }, now - 2 * MINUTE, 'order placed', { detected_level: 'info' })
+  loki.addLine({ service_name: 'cart' }, now - 3 * MINUTE, 'redis down', { detected_level: 'critical' })
+  loki.addLine({ service_name: 'cart', level: 'error' }, now - 4 * MINUTE, 'an old-style labelled line')
+  const op = await operatorWith(t, { type: 'loki', url: loki.url, selector: '{service_name=~".+"}' })
+  t.equal(await sms(t, op, 'logs errors'), '3 error lines in 15m:\ncart 2\ncheckout 1')
+  t.match(await sms(t, op, 'logs payment'), /\[checkout\/error\] payment timeout$/, 'the level shown comes from detected_level')
+  t.match(await sms(t, op, 'status'), /^logs ok ready, 3 errors in 15m$/m)
+
+  const custom = await fakeLoki()
+  t.teardown(() => custom.close())
+  custom.addLine({ app: 'billing' }, now - MINUTE, 'card declined', { severity: 'ERROR' })
+  custom.addLine({ app: 'billing' }, now - MINUTE, 'card ok', { severity: 'info' })
+  const configured = await operatorWith(t, { type: 'loki', url: custom.url, selector: '{app=~".+"}', levelLabel: 'severity' })
+  t.equal(await sms(t, configured, 'logs errors'), '1 error line in 15m:\nbilling 1', 'the level field is configurable')
+  t.match(custom.queries.at(-1)!.query, /^\{app=~"\.\+"\} \| severity=~"[^"]+" or detected_level=~"[^"]+"$/)
+
+  const detected = await operatorWith(t, { type: 'loki', url: loki.url, levelLabel: 'detected_level', selector: '{service_name=~".+"}' })
+  await sms(t, detected, 'logs errors')
+  t.match(loki.queries.at(-1)!.query, /^\{service_name=~"\.\+"\} \| detected_level=~"[^"]+"$/, 'detected_level alone when it is the field')
+})
+
+t.test('429 too many outstanding requests reads as overloaded, not as a bad query', async (t) => {
+  const loki = await seeded(t)
+  const op = await operatorWith(t, { type: 'loki', url: loki.url })
+  loki.overload()
+  t.equal(await sms(t, op, 'logs timeout'), 'logs: loki is overloaded (too many outstanding requests), try again in a minute')
+  loki.overload()
+  t.match(await sms(t, op, 'status'), /^logs DEGRADED ready, errors unknown \(loki is overloaded \(too many outstanding requests\)/m)
+  loki.fault('/loki/api/v1/query_range', { status: 429, body: '' }, { times: 1 })
+  t.equal(await sms(t, op, 'logs timeout'), 'logs: loki is overloaded (HTTP 429), try again in a minute')
+})
+
+t.test('a stream without any service label counts as (none) and shows no service', async (t) => {
+  const loki = await fakeLoki()
+  t.teardown(() => loki.close())
+  loki.addLine({ env: 'prod' }, Date.now() - MINUTE, 'kernel: disk error on sda', { detected_level: 'error' })
+  const op = await operatorWith(t, { type: 'loki', url: loki.url, selector: '{env="prod"}' })
+  t.equal(await sms(t, op, 'logs errors'), '1 error line in 15m:\n(none) 1')
+  t.match(await sms(t, op, 'logs disk'), /^1 match in 15m, newest 1:\n\d\d:\d\d:\d\d \[error\] kernel: disk error on sda$/)
 })

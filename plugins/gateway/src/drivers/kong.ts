@@ -41,6 +41,12 @@ export interface KongNode {
 export interface Count { readonly n: number, readonly complete: boolean }
 
 const BAD_HEALTH = new Set(['UNHEALTHY', 'DNS_ERROR'])
+export const CHECKS_OFF = 'HEALTHCHECKS_OFF'
+
+/** `health checks off for 2 targets`: said on its own, never counted as healthy. */
+export function healthChecksOff (n: number): string {
+  return `health checks off for ${n} target${n === 1 ? '' : 's'}`
+}
 
 export function formatCount (c: Count, noun: string): string {
   return `${formatNumber(c.n)}${c.complete ? '' : '+'} ${noun}`
@@ -146,8 +152,12 @@ function reading (status: KongStatusBody, ups: UpstreamsData): Reading {
   if (typeof active === 'number') notes.push(`${formatNumber(active)} conns`)
   const total = ups.targets.length
   const bad = ups.targets.filter((t) => BAD_HEALTH.has(t.health)).length
+  // HEALTHCHECKS_OFF: nobody checks these targets, so they are neither healthy nor unhealthy; Kong still sends traffic.
+  const off = ups.targets.filter((t) => t.health === CHECKS_OFF).length
+  const checked = total - off
+  if (checked > 0) notes.push(`${checked - bad}/${checked} targets healthy`)
+  if (off > 0) notes.push(healthChecksOff(off))
   if (total > 0) {
-    notes.push(`${total - bad}/${total} targets healthy`)
     // Every target gone means no upstream can be served: traffic is not getting through.
     if (bad === total) verdict = 'down'
     else if (bad > 0 && verdict === 'ok') verdict = 'degraded'

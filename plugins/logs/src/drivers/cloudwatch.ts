@@ -1,29 +1,31 @@
-import { networkReason, type HealthResult } from '@operator/core'
+import { networkReason, usageError, type HealthResult } from '@operator/core'
 import type { CloudWatchLogsClient, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs'
 import { levelVariants, logGroupList, type LogsConfig } from '../config.js'
 import { LogsError, shortReason } from '../errors.js'
 import type { ErrorCounts, LogDriver, LogLine, SearchResult, TimeWindow } from './types.js'
 
 const NAME = 'cloudwatch'
-/** Where the newest-first scan cuts the window: the last 1/16, then up to the last 1/4, then the rest. */
-const SLICES = [1 / 16, 1 / 4, 1]
+/** The service asking us to slow down (HTTP 400 for ThrottlingException): not a bad request. */
+const THROTTLED = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded'])
 const AUTH_ERRORS = new Set([
   'UnrecognizedClientException', 'InvalidSignatureException', 'AccessDeniedException', 'ExpiredTokenException',
   'IncompleteSignatureException', 'MissingAuthenticationTokenException', 'InvalidClientTokenId', 'SignatureDoesNotMatch'
 ])
 
 /**
- * A filter pattern that matches `text` as one quoted term: backslashes and double quotes escaped with a backslash,
- * so `?`, `-`, `*`, `{`, `[` and `%` inside it are plain characters. Control characters become spaces.
+ * A filter pattern for `text` as data: quoted terms, so `?`, `-`, `*`, `{`, `[` and `%` are plain characters. Filter
+ * patterns document no escape inside quotes, so a `"` or `\` cannot be searched for: the text is cut there and every
+ * piece must appear (a line holding the whole text always matches; rarely, one holding the pieces apart does too).
+ * Control characters become spaces. Undefined when nothing but quotes, backslashes and spaces is left.
  */
-export function filterPatternTerm (text: string): string {
-  const escaped = text.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/[\\"]/g, (c) => `\\${c}`)
-  return `"${escaped}"`
+export function filterPatternTerm (text: string): string | undefined {
+  const pieces = text.replace(/[\u0000-\u001f\u007f]/g, ' ').split(/["\\]/).filter((p) => p.trim() !== '')
+  return pieces.length === 0 ? undefined : pieces.map((p) => `"${p}"`).join(' ')
 }
 
-/** `?"error" ?"ERROR" …`: any of the error levels (filter patterns are case-sensitive). */
+/** `?"error" ?"ERROR" …`: any of the error levels (filter patterns are case-sensitive; levels are plain words). */
 export function errorPattern (levels: readonly string[]): string {
-  return levelVariants(levels).map((l) => `?${filterPatternTerm(l)}`).join(' ')
+  return levelVariants(levels).map((l) => `?"${l}"`).join(' ')
 }
 
 /** `/aws/lambda/checkout` → `checkout`: what fits in a line. */
@@ -55,6 +57,7 @@ export function mapAwsError (err: unknown, signal: AbortSignal, context = ''): E
   if (name === 'CredentialsProviderError') {
     return new LogsError('OPR_ERR_LOGS_CREDENTIALS', `${NAME} has no AWS credentials (set them for the default AWS chain)`)
   }
+  if (THROTTLED.has(name)) return new LogsError('OPR_ERR_LOGS_OVERLOADED', `${NAME} throttled the request (${name}), try again in a minute`)
   const network = networkReason(code)
   if (network !== undefined) return new LogsError('OPR_ERR_LOGS_UNREACHABLE', `${NAME} unreachable (${network})`)
   if (AUTH_ERRORS.has(name) || status === 401 || status === 403) {
@@ -104,53 +107,46 @@ export function createCloudWatchDriver (config: LogsConfig): LogDriver {
     return clientPromise
   }
 
-  /** Newest slices first; within a slice FilterLogEvents pages oldest first until nextToken runs out or the bounds hit. */
-  async function scanGroup (group: string, pattern: string, window: TimeWindow, want: number, signal: AbortSignal): Promise<GroupScan> {
+    /**
+   * Newest first (`startFromHead: false`), following `nextToken` until the window is searched, `scanLimit` matches are
+   * counted, `maxPages` pages with events are read, or `scanUntil` passes. A page may be empty and still carry a
+   * `nextToken` (the service searched a stretch and found nothing): empty pages cost no page budget, only time.
+   */
+  async function scanGroup (group: string, pattern: string, window: TimeWindow, want: number, signal: AbortSignal, scanUntil: number): Promise<GroupScan> {
     const { client: c, sdk } = await client()
-    const span = window.endMs - window.startMs
     const kept: GroupScan['events'] = []
     let count = 0
-    let pages = 0
-    let sliceEnd = window.endMs
-    for (const fraction of SLICES) {
-      const sliceStart = fraction === 1 ? window.startMs : Math.max(window.startMs, window.endMs - Math.round(span * fraction))
-      if (sliceStart > sliceEnd) continue
-      const inSlice: GroupScan['events'] = []
-      let nextToken: string | undefined
-      do {
-        if (pages >= config.maxPages || count >= config.scanLimit) {
-          kept.unshift(...inSlice)
-          return { events: kept.slice(-want || kept.length), count, truncated: true }
-        }
-        let out
-        try {
-          out = await c.send(new sdk.FilterLogEventsCommand({
-            logGroupName: group,
-            startTime: sliceStart,
-            endTime: sliceEnd,
-            filterPattern: pattern,
-            limit: Math.min(config.scanLimit - count, 10_000),
-            ...(nextToken !== undefined ? { nextToken } : {})
-          }), { abortSignal: signal })
-        } catch (err) {
-          throw mapAwsError(err, signal, ` (${group})`)
-        }
-        pages += 1
-        const events = out.events ?? []
-        count += events.length
-        for (const ev of events) inSlice.push({ ...ev, group })
-        nextToken = out.nextToken === '' ? undefined : out.nextToken
-      } while (nextToken !== undefined)
-      // Older slices come after newer ones: the newest `want` events so far are at the end of kept + this slice.
-      kept.unshift(...inSlice)
-      if (want > 0 && kept.length > want) kept.splice(0, kept.length - want)
-      sliceEnd = sliceStart - 1
-    }
-    return { events: want > 0 ? kept.slice(-want) : [], count, truncated: false }
+    let pagesWithEvents = 0
+    let nextToken: string | undefined
+    do {
+      if (count >= config.scanLimit || pagesWithEvents >= config.maxPages || (nextToken !== undefined && Date.now() >= scanUntil)) {
+        return { events: kept, count, truncated: true }
+      }
+      let out
+      try {
+        out = await c.send(new sdk.FilterLogEventsCommand({
+          logGroupName: group,
+          startTime: window.startMs,
+          endTime: window.endMs,
+          filterPattern: pattern,
+          startFromHead: false,
+          limit: Math.min(config.scanLimit - count, 10_000),
+          ...(nextToken !== undefined ? { nextToken } : {})
+        }), { abortSignal: signal })
+      } catch (err) {
+        throw mapAwsError(err, signal, ` (${group})`)
+      }
+      const events = out.events ?? []
+      if (events.length > 0) pagesWithEvents += 1
+      count += events.length
+      for (const ev of events) if (kept.length < want) kept.push({ ...ev, group })
+      nextToken = out.nextToken === '' ? undefined : out.nextToken
+    } while (nextToken !== undefined)
+    return { events: kept, count, truncated: false }
   }
 
-  async function countErrors (window: TimeWindow, signal: AbortSignal): Promise<ErrorCounts> {
-    const scans = await Promise.all(groups.map((g) => scanGroup(g, errorFilter, window, 0, signal)))
+  async function countErrors (window: TimeWindow, signal: AbortSignal, scanUntil = Infinity): Promise<ErrorCounts> {
+    const scans = await Promise.all(groups.map((g) => scanGroup(g, errorFilter, window, 0, signal, scanUntil)))
     const services = scans.map((s, i) => ({ service: shortGroup(groups[i]!), count: s.count }))
       .filter((s) => s.count > 0)
       .sort((a, b) => b.count - a.count || a.service.localeCompare(b.service))
@@ -182,9 +178,10 @@ export function createCloudWatchDriver (config: LogsConfig): LogDriver {
       const { client: c } = await clientPromise
       c.destroy()
     },
-    async search (text: string, window: TimeWindow, limit: number, signal: AbortSignal): Promise<SearchResult> {
+    async search (text: string, window: TimeWindow, limit: number, signal: AbortSignal, scanUntil = Infinity): Promise<SearchResult> {
       const pattern = filterPatternTerm(text)
-      const scans = await Promise.all(groups.map((g) => scanGroup(g, pattern, window, limit, signal)))
+      if (pattern === undefined) throw usageError('Nothing to search for: CloudWatch filter patterns cannot search for quotes or backslashes alone.')
+      const scans = await Promise.all(groups.map((g) => scanGroup(g, pattern, window, limit, signal, scanUntil)))
       const lines: LogLine[] = scans.flatMap((s) => s.events)
         .sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0))
         .slice(0, limit)

@@ -32,11 +32,15 @@ export function logqlString (text: string): string {
   return `${out}"`
 }
 
-/** The configured selector with one more matcher: `{job=~".+"}` + `level=~"…"` → `{job=~".+", level=~"…"}`. */
-export function withMatcher (selector: string, matcher: string): string {
-  const trimmed = selector.trim()
-  const inner = trimmed.slice(1, -1).trim()
-  return inner === '' ? `{${matcher}}` : `{${inner}, ${matcher}}`
+/**
+ * The label filter `logs errors` puts after the selector: `level=~"error|ERROR…" or detected_level=~"error|ERROR…"`.
+ * After the selector it sees indexed labels and structured metadata alike, so it counts whether the level is a label
+ * (Loki 2, or a label you made) or Loki 3's `detected_level` metadata; in the selector, metadata matches nothing.
+ */
+export function levelFilter (field: string, errorLevels: readonly string[]): string {
+  const levels = levelVariants(errorLevels).join('|')
+  const own = `${field}=~"${levels}"`
+  return field === 'detected_level' ? own : `${own} or detected_level=~"${levels}"`
 }
 
 function nanos (ms: number): string {
@@ -63,8 +67,7 @@ export function createLokiDriver (config: LogsConfig, makeHttp: MakeHttp): LogDr
     })
     return client
   }
-  const levels = levelVariants(config.errorLevels).join('|')
-  const errorSelector = withMatcher(config.selector, `${config.levelLabel}=~"${levels}"`)
+  const errorQuery = `${config.selector.trim()} | ${levelFilter(config.levelLabel, config.errorLevels)}`
 
   function serviceOf (labels: Record<string, string>): string | undefined {
     for (const name of [config.serviceLabel, ...SERVICE_FALLBACKS]) {
@@ -107,7 +110,7 @@ export function createLokiDriver (config: LogsConfig, makeHttp: MakeHttp): LogDr
   }
 
   async function countErrors (window: TimeWindow, signal: AbortSignal): Promise<ErrorCounts> {
-    const entries = await queryRange(errorSelector, window, signal)
+    const entries = await queryRange(errorQuery, window, signal)
     return {
       total: entries.length,
       atLeast: entries.length >= config.scanLimit,

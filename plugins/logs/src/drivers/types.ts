@@ -21,6 +21,8 @@ export interface SearchResult {
   readonly atLeast: boolean
   /** Newest first, at most the requested limit. */
   readonly lines: readonly LogLine[]
+  /** How the backend matches, said when nothing matched (`whole words only`). */
+  readonly hint?: string
 }
 
 export interface ErrorCounts {
@@ -37,8 +39,12 @@ export interface ErrorCounts {
 export interface LogDriver {
   /** What error messages call the backend: `elasticsearch`, `loki`, `cloudwatch`. */
   readonly name: string
-  search (text: string, window: TimeWindow, limit: number, signal: AbortSignal): Promise<SearchResult>
-  countErrors (window: TimeWindow, signal: AbortSignal): Promise<ErrorCounts>
+  /**
+   * `scanUntil` (ms since the epoch): a driver that pages through a scan starts no new page after it and answers with
+   * a partial count (`atLeast`) rather than run into the command's deadline.
+   */
+  search (text: string, window: TimeWindow, limit: number, signal: AbortSignal, scanUntil?: number): Promise<SearchResult>
+  countErrors (window: TimeWindow, signal: AbortSignal, scanUntil?: number): Promise<ErrorCounts>
   health (signal: AbortSignal): Promise<HealthResult>
   /** Releases what the driver made lazily (core closes the HTTP pools itself). */
   close? (): Promise<void>
