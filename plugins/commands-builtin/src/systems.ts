@@ -50,9 +50,7 @@ export function statusCommand (host: HostView): CommandSpec {
     summary: 'every system at a glance, what is wrong first',
     examples: ['status'],
     async run (ctx) {
-      const reports = await host.status(ctx.signal)
-      if (reports.length === 0) return 'No systems to report on.'
-      return glance(reports, false)
+      return glance(await host.status(ctx.signal), false)
     }
   }
 }
@@ -67,9 +65,7 @@ export function healthCommand (host: HostView): CommandSpec {
     async run (ctx) {
       const known = host.systems()
       if (ctx.argv.length === 0) {
-        const reports = await host.health(undefined, ctx.signal)
-        if (reports.length === 0) return 'No health checks.'
-        return glance(reports, true)
+        return glance(await host.health(undefined, ctx.signal), true)
       }
       const system = ctx.argv[0]!.toLowerCase()
       if (!known.includes(system)) {
