@@ -181,14 +181,19 @@ export class Dispatcher {
 
   /** A list's overflow as pages for `more`, at most MAX_OVERFLOW_PAGES: past that, how many were not kept. */
   #overflowPages (lines: readonly string[]): readonly string[] {
-    const cap = this.budget.chars * MAX_OVERFLOW_PAGES
-    let used = 0
+    // A first guess by characters, then fewer lines until the pages (markers and cuts at line ends) are few enough.
     let kept = 0
-    while (kept < lines.length && used + lines[kept]!.length + 1 <= cap - 60) used += lines[kept++]!.length + 1
-    const text = kept === lines.length
-      ? lines.join('\n')
-      : `${lines.slice(0, kept).join('\n')}\n+${lines.length - kept} more not kept: narrow the question to see them`
-    return this.budget.toPages(text).pages
+    for (let used = 0; kept < lines.length && used + lines[kept]!.length + 1 <= this.budget.chars * MAX_OVERFLOW_PAGES; kept++) {
+      used += lines[kept]!.length + 1
+    }
+    for (;;) {
+      const text = kept === lines.length
+        ? lines.join('\n')
+        : `${lines.slice(0, kept).join('\n')}\n+${lines.length - kept} more not kept: narrow the question to see them`
+      const { pages } = this.budget.toPages(text)
+      if (pages.length <= MAX_OVERFLOW_PAGES) return pages
+      kept = Math.max(0, kept - pages.slice(MAX_OVERFLOW_PAGES).join('\n').split('\n').length)
+    }
   }
 
   /** The reply as pages; only a reply longer than one page waits (for the rest to be saved for `more`). */
