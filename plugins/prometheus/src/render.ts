@@ -129,11 +129,13 @@ function byIdentity (a: string, b: string): number {
   return a.localeCompare(b)
 }
 
-/** Label names of `alert` whose value is not the same in every firing alert: they say what this one is about. */
+/**
+ * Label names of `alert` whose value is not the same in every firing alert: they say what this one is about. The
+ * only alert firing keeps them all, as a lone series does.
+ */
 function ownLabels (alert: AlertLine, all: readonly AlertLine[]): string[] {
-  return Object.keys(alert.labels)
-    .filter((n) => !RULE_LABELS.has(n) && alert.labels[n] !== '' && !all.every((a) => a.labels[n] === alert.labels[n]))
-    .sort(byIdentity)
+  const shared = (n: string): boolean => all.length > 1 && all.every((a) => a.labels[n] === alert.labels[n])
+  return Object.keys(alert.labels).filter((n) => !RULE_LABELS.has(n) && alert.labels[n] !== '' && !shared(n)).sort(byIdentity)
 }
 
 /** One rule's firing alerts at one severity: `warning FixtureWarm` with each alert's distinguishing words. */
