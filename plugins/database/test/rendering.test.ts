@@ -115,7 +115,7 @@ t.test('an unknown subcommand gets a usage reply listing them; nothing is run', 
   const expected = "db: unknown '%s'. Use: db, db connections, db slow, db locks, db replication, db size, db pool"
   t.equal(await op.exec('db drop'), expected.replace('%s', 'drop'))
   t.equal(await op.exec("db slow'; DROP TABLE users; --"), expected.replace('%s', "slow'; DROP TABLE users; --"))
-  t.equal(await op.exec('db pool'), 'db: db pool needs DB_STATS_URL')
+  t.equal(await op.exec('db pool'), 'db pool needs DB_STATS_URL', 'the reason already names the command: not said twice')
 })
 
 t.test('config: one of DB_URL or DB_STATS_URL is required, and env names map as documented', async (t) => {
