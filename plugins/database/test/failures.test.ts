@@ -7,7 +7,7 @@ import pg from 'pg'
 import { buildApp } from '@operator/core'
 import { freePort, requireBinary, startPgBouncer } from '@operator/test-support'
 import db from '../src/index.js'
-import { PG, operatorWith, pgUrl, requirePostgres, session, unique, until, statusOf } from './helpers/postgres.js'
+import { PG, operatorWith, pgUrl, requirePostgres, session, unique, until } from './helpers/postgres.js'
 
 const skip = await requirePostgres()
 
@@ -17,7 +17,7 @@ t.test('an unknown database is named in a one-line reply, and health says DOWN',
   t.equal(await op.exec('db'), `db: postgres: database "${name}" does not exist`)
   t.equal(await op.exec('db slow'), `db: postgres: database "${name}" does not exist`)
   t.match(await op.exec('health db'), new RegExp(`^db DOWN postgres: database "${name}" does not exist \\(\\d+ms\\)$`))
-  const status = await statusOf(op, 'db')
+  const status = await op.statusLine('db')
   t.equal(status, `db DOWN postgres: database "${name}" does not exist`)
 })
 

@@ -3,7 +3,7 @@
 import t from 'tap'
 import pg from 'pg'
 import { freePort, requireBinary, startPgBouncer, type RunningPgBouncer } from '@operator/test-support'
-import { PG, operatorWith, pgUrl, requirePostgres, session, unique, until, type Teardown, statusOf } from './helpers/postgres.js'
+import { PG, operatorWith, pgUrl, requirePostgres, session, unique, until, type Teardown } from './helpers/postgres.js'
 
 const skip = (await requirePostgres()) || requireBinary('pgbouncer')
 
@@ -55,7 +55,7 @@ t.test('clients queued behind a pool of one show as cl_waiting in db pool and as
   t.match(summary, /^conn \d+\/\d+: /, 'the summary starts with PostgreSQL connections')
   t.match(summary, /\npgbouncer: 2 clients waiting, longest \d+(ms|s)$/, `and ends with the queue: ${summary}`)
 
-  const status = await statusOf(op, 'db')
+  const status = await op.statusLine('db')
   t.match(status, /^db (ok|DEGRADED) \d+\/\d+ conn, \d+ waiting, pgbouncer 2 waiting$/, `status: ${status}`)
   t.match(await op.exec('health db'), /^db ok SELECT 1 ok; pgbouncer ok \(\d+ms\)$/)
 })
@@ -68,7 +68,7 @@ t.test('PgBouncer down: PostgreSQL still answers, PgBouncer is one line, status 
   t.match(summary, /^conn \d+\/\d+: [^\n]+\n(longest|no queries)/)
   t.match(summary, /\npgbouncer unreachable \(connection refused\)$/)
   t.match(await op.exec('health db'), /^db DEGRADED SELECT 1 ok; pgbouncer unreachable \(connection refused\) \(\d+ms\)$/)
-  const status = await statusOf(op, 'db')
+  const status = await op.statusLine('db')
   t.match(status, /^db DEGRADED \d+\/\d+ conn, \d+ waiting, pgbouncer unreachable \(connection refused\)$/)
 })
 
@@ -80,6 +80,6 @@ t.test('only DB_STATS_URL: db pool works, PostgreSQL commands say they need DB_U
   t.equal(await op.exec('db slow'), 'db slow needs DB_URL')
   t.equal(await op.exec('db'), 'pgbouncer: 0 clients waiting')
   t.match(await op.exec('health db'), /^db ok pgbouncer ok \(\d+ms\)$/)
-  const status = await statusOf(op, 'db')
+  const status = await op.statusLine('db')
   t.equal(status, 'db ok pgbouncer 0 waiting')
 })

@@ -2,7 +2,7 @@
 // Operator reports about them.
 import t from 'tap'
 import { formatBytes } from '../src/format.js'
-import { operatorWith, pgUrl, pidOf, requirePostgres, session, statusOf, unique, until } from './helpers/postgres.js'
+import { operatorWith, pgUrl, pidOf, requirePostgres, session, unique, until } from './helpers/postgres.js'
 
 const skip = await requirePostgres()
 
@@ -105,7 +105,7 @@ t.test('db replication, db size, health db and status on a server without replic
   const health = await op.exec('health db')
   t.match(health, /^db ok SELECT 1 ok \(\d+ms\)$/, `health db: SELECT 1 answered, with its latency: ${health}`)
 
-  const line = await statusOf(op, 'db')
+  const line = await op.statusLine('db')
   const lag = replicas > 0 ? ', lag \\d+(ms|s)' : ''
   t.match(line, new RegExp(`^db ok \\d+/\\d+ conn, \\d+ waiting${lag}$`), `status line: ${line}`)
   t.notMatch(await op.exec('status'), /\bdb (DEGRADED|DOWN)/, 'status counts db as ok')

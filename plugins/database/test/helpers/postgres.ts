@@ -77,13 +77,3 @@ export async function until<T> (what: string, check: () => Promise<T | undefined
   }
 }
 
-/**
- * `<system> <ok|DEGRADED|DOWN> <text>` from the system's status line. `status` shows a system's words only when it
- * is not ok (the healthy ones are counted), so the tests read the line itself from the host view.
- */
-export async function statusOf (op: TestOperator, system: string): Promise<string | undefined> {
-  const report = (await op.app.operator.host.status(AbortSignal.timeout(10_000))).find((r) => r.system === system)
-  if (report === undefined) return undefined
-  const word = report.status === 'ok' ? 'ok' : report.status === 'degraded' ? 'DEGRADED' : 'DOWN'
-  return `${system} ${word} ${report.summary}`
-}
