@@ -94,3 +94,12 @@ t.test('a query returning several metrics labels each line with its metric', asy
   ]))
   t.equal(await op.exec(`metrics ${q}`), 'system.load.1 2\nsystem.load.5 1.5')
 })
+
+t.test('series of one metric and scope that differ only by aggregation are labelled with it: no bare values', async (t) => {
+  const Q = 'avg:system.cpu.user{*},max:system.cpu.user{*}'
+  const { op } = await setup(t, {}, (f) => f.seedQuery(Q, [
+    { metric: 'system.cpu.user', aggr: 'avg', pointlist: points(10, 12) },
+    { metric: 'system.cpu.user', aggr: 'max', pointlist: points(40, 55) }
+  ]))
+  t.equal(await op.exec(`metrics ${Q}`), 'max:system.cpu.user 55\navg:system.cpu.user 12')
+})
