@@ -47,7 +47,7 @@ export function statusCommand (host: HostView): CommandSpec {
   return {
     name: 'status',
     aliases: ['st'],
-    summary: 'every system at a glance, what is wrong first',
+    summary: 'systems at a glance',
     examples: ['status'],
     async run (ctx) {
       return glance(await host.status(ctx.signal), false)
