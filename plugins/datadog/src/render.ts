@@ -63,9 +63,13 @@ export const seriesFormatter: FormatterSpec<SeriesResult> = {
 
 export const queriesFormatter: FormatterSpec<QueriesResult> = {
   kind: 'datadog.queries',
+  // The names people type on one line; what each asks Datadog follows with `more` (below it where there is none).
   format (data, ctx) {
     const lines = data.queries.map((q) => `${q.name}: ${truncate(q.query, QUERY_SHOWN)}`)
-    return fitReply(['Named queries (metrics <name> [over 1h]):', ...lines], ctx)
+    const names = `Named queries: ${data.queries.map((q) => q.name).join(', ')}. Text metrics <name> [over 1h]`
+    if (ctx.overflow === undefined) return fitReply([`${names}:`, ...lines], ctx)
+    ctx.overflow(lines)
+    return fitReply([`${names}, or MORE for their queries.`], { budget: ctx.budget })
   }
 }
 

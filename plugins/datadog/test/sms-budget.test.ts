@@ -28,5 +28,6 @@ t.test('the named query list stays within 3 segments though queries are full of 
   const { op } = await setup(t, { queries })
   const result = await op.dispatch('metrics', { channel: 'sms' })
   t.ok(countSegments(result.reply).segments <= 3)
-  t.match(result.reply, /\+\d+ more: text MORE$/)
+  t.match(result.reply, /^Named queries: cpu, disk, .*, q9, up\. Text metrics <name> \[over 1h\], or MORE for their queries\.$/)
+  t.match(await op.exec('more', { channel: 'sms' }), /\nq0: avg:app\.metric0\{env:prod,service:checkout\}by\{host,az\}\n/)
 })

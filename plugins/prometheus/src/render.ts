@@ -210,8 +210,12 @@ export function formatAlerts (data: AlertsData, ctx: FormatContext): string {
   return fitReply([`${data.firing.length} firing${pending}:`, ...lines], ctx)
 }
 
+/** The names people type on one line; what each runs follows with `more` (below it where there is no `more`). */
 export function formatQueries (data: QueriesData, ctx: FormatContext): string {
   if (data.queries.length === 0) return 'No named queries. Text metrics <PromQL>.'
   const lines = data.queries.map((q) => `${q.name}: ${truncate(q.promql, PROMQL_SHOWN)}`)
-  return fitReply(['Named queries (metrics <name> [over 1h]):', ...lines], ctx)
+  const names = `Named queries: ${data.queries.map((q) => q.name).join(', ')}. Text metrics <name> [over 1h]`
+  if (ctx.overflow === undefined) return fitReply([`${names}:`, ...lines], ctx)
+  ctx.overflow(lines)
+  return fitReply([`${names}, or MORE for their PromQL.`], { budget: ctx.budget })
 }

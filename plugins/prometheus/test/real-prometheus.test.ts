@@ -136,12 +136,13 @@ t.test('against a real Prometheus', { skip }, async (t) => {
     t.match(await op.exec('more', { id: 'zero' }), /^series-\d{3} 0\nseries-\d{3} 0\n/)
   })
 
-  t.test('metrics alone lists the named queries', async (t) => {
-    const reply = await op.exec('metrics')
-    t.match(reply, /^Named queries \(metrics <name> \[over 1h\]\):\n/)
-    t.match(reply, /\ncpu: 100 \* \(1 - avg by \(instance\)/)
-    t.match(reply, /\ntemp: fixture_temperature_celsius/)
-    t.notMatch(reply, /\nup: /, 'the default removed by config is gone')
+  t.test('metrics alone names the named queries on one line, and more sends their PromQL', async (t) => {
+    const reply = await op.exec('metrics', { id: 'list' })
+    t.equal(reply, 'Named queries: down, cpu, memory, disk, errors, temp. Text metrics <name> [over 1h], or MORE for their PromQL.',
+      'the default removed by config is gone')
+    const promql = await op.exec('more', { id: 'list' })
+    t.match(promql, /^down: up == 0\ncpu: 100 \* \(1 - avg by \(instance\)/)
+    t.match(promql, /\ntemp: fixture_temperature_celsius$/)
   })
 
   t.test('alerts lists firing alerts most severe first, each saying what it is about', async (t) => {

@@ -133,6 +133,11 @@ t.test('the named query list fits, and says when there are none', async (t) => {
   const reply = formatQueries({ queries: many }, SMS)
   t.ok(countSegments(reply).segments <= 3)
   t.match(reply, /\n\+\d+ more$/)
+  let rest: readonly string[] = []
+  const paged = formatQueries({ queries: many }, { ...SMS, overflow: (l) => { rest = l } })
+  t.match(paged, /^Named queries: q0, q1, .*, q39\. Text metrics <name> \[over 1h\], or MORE for their PromQL\.$/, 'every name on one line')
+  t.ok(countSegments(paged).segments <= 3)
+  t.equal(rest.length, 40, 'every definition follows with more')
   t.equal(formatQueries({ queries: [] }, SMS), 'No named queries. Text metrics <PromQL>.')
 })
 
