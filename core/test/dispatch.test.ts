@@ -83,6 +83,8 @@ t.test('typed results render through their formatter with the channel budget', a
   t.equal(await op.exec('untyped'), "No formatter for 'tester.none' results.")
   t.equal(await op.exec('badfmt'), 'Could not format the tester.bad result: cannot render')
   t.equal(await op.exec('nothing'), 'The command returned nothing to show.')
+  t.equal(op.app.operator.dispatcher.render({ kind: 'tester.pair', data: { a: 3, b: 4 } }, { id: 'x', role: 'viewer', channel: 'sms' }),
+    'a=3 b=4 via sms budget 459', 'render is there for whoever renders a result outside a command')
   const json = await op.dispatch('long', { channel: 'json' })
   t.equal(json.pages, 1, 'json replies are not paginated')
 })
