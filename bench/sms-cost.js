@@ -1,7 +1,10 @@
 // SMS cost: segments per reply for a fixed script of commands, each reply exactly as it would be texted, against
 // every first-party plugin talking to fixture backends: a real Prometheus scraping a fixture exporter (when the
 // binary is installed), the real PostgreSQL on 127.0.0.1:5432, and test-support's fakes of Datadog, Elasticsearch
-// and Kong seeded with a realistic amount of data (dozens of series, monitors, log lines and targets).
+// and Kong seeded with a realistic amount of data (dozens of series, monitors, log lines and targets). After the
+// script, the same six systems are made healthy (monitors OK, every Kong target healthy) and `status` and `health`
+// are measured again: each must be one segment. Run it alone with `node bench/sms-cost.js`.
+import { pathToFileURL } from 'node:url'
 import { countSegments } from '../core/dist/index.js'
 import { createTestOperator } from '../core/dist/testing/index.js'
 import prometheus from '@operator/plugin-prometheus'
@@ -94,7 +97,16 @@ async function backends () {
     })))
   }
 
+  // Every backend healthy: what `status` and `health` cost when all is well.
+  const healthy = () => {
+    dd.seedMonitors(Array.from({ length: 25 }, (_, i) => ({ id: i + 1, name: `checkout latency above SLO in region ${i % 5}`, overall_state: 'OK', priority: (i % 5) + 1 })))
+    for (const u of ['checkout', 'cart', 'search']) {
+      kong.seedUpstreamHealth(u, Array.from({ length: 6 }, (_, i) => ({ target: `10.0.${u.length}.${i + 1}:8080`, health: 'HEALTHY' })))
+    }
+  }
+
   return {
+    healthy,
     plugins: [
       ...(prom !== undefined ? [{ plugin: prometheus, config: { url: prom.url } }] : []),
       { plugin: datadog, config: { apiKey: 'bench-api-key', appKey: 'bench-app-key', url: dd.url } },
@@ -112,6 +124,7 @@ export async function smsCost () {
   const op = await createTestOperator({ plugins: fixtures.plugins, env: { COMMAND_DEADLINE_MS: '8000', HEALTH_DEADLINE_MS: '4000' } })
   const rows = []
   const replies = []
+  const healthySix = []
   try {
     for (const text of SCRIPT) {
       if (!fixtures.withPrometheus && /^(metrics(?! datadog)|alerts)/.test(text)) continue
@@ -119,6 +132,12 @@ export async function smsCost () {
       const c = countSegments(result.reply)
       replies.push({ command: text, reply: result.reply, pages: result.pages, outcome: result.outcome, chars: [...result.reply].length, encoding: c.encoding, segments: c.segments })
       rows.push([text.slice(0, 40), result.outcome, result.pages, [...result.reply].length, c.encoding, c.segments, result.reply.split('\n')[0].slice(0, 44)])
+    }
+    fixtures.healthy()
+    for (const text of ['status', 'health']) {
+      const result = await op.dispatch(text, { id: 'bench-phone-healthy', role: 'admin', channel: 'sms' })
+      const c = countSegments(result.reply)
+      healthySix.push({ command: text, reply: result.reply, chars: [...result.reply].length, segments: c.segments })
     }
   } finally {
     await op.close()
@@ -129,5 +148,10 @@ export async function smsCost () {
   printTable(`SMS cost: segments per reply (${replies.length} commands against every first-party plugin${note})`,
     ['command', 'outcome', 'pages', 'chars', 'encoding', 'segments', 'first line'], rows)
   process.stdout.write(`total ${total} segments for ${replies.length} replies (${(total / replies.length).toFixed(2)} per reply; max ${Math.max(...replies.map((r) => r.segments))})\n`)
-  return { file: writeResult('sms-cost', { script: SCRIPT, totalSegments: total, replies }) }
+  for (const r of healthySix) process.stdout.write(`all healthy: ${r.command} ${r.segments} segment(s), ${r.chars} chars: ${r.reply}\n`)
+  return { file: writeResult('sms-cost', { script: SCRIPT, totalSegments: total, replies, healthySix }) }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.stdout.write(`→ ${(await smsCost()).file}\n`)
 }

@@ -17,7 +17,7 @@ export { countSegments, normalizeForSms, paginate, budgetChars, SegmentBudget } 
 export { buildApp, type BuildOptions } from './app.js'
 export type { OperatorCore } from './core.js'
 export type { PluginReport, InlinePlugin } from './plugins/loader.js'
-export { formatNumber, formatPercent, formatAge, summarizeSeries, type SeriesSummary, fitLines, fitReply, truncate, distinguishingLabels, describeLabels } from './format/index.js'
+export { formatNumber, formatPercent, formatAge, summarizeSeries, type SeriesSummary, fitLines, fitReply, truncate, continuesWithMore, type LineBudget, distinguishingLabels, describeLabels } from './format/index.js'
 export { VERSION } from './version.js'
 export { openStore, storeSettings, type StoreLog } from './store/index.js'
 export type {

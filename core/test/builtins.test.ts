@@ -42,10 +42,11 @@ t.test('health runs every check at once: all start before any ends', async (t) =
   const reply = await op.exec('health')
   const firstEnd = events.findIndex((e) => e.startsWith('end'))
   t.same(events.slice(0, firstEnd).sort(), ['start alpha', 'start beta', 'start gamma'])
-  t.match(reply, /^5 of 7 not ok\n/)
-  t.match(reply, /alpha ok fine \(3ms\)/)
-  t.match(reply, /beta DEGRADED slow disk \(5ms\)/)
-  t.match(reply, /gamma DOWN unreachable \(connection refused\) \(1ms\)/)
+  // At a glance: what is wrong first (DOWN before DEGRADED), the healthy ones counted.
+  // (`self` measures this process's event loop: on a busy machine it may be DEGRADED too, and is then listed.)
+  t.match(reply, /^[56] of 7 not ok: gamma DOWN unreachable \(connection refused\) \(1ms\); stuck DOWN /)
+  t.match(reply, /; (self DEGRADED [^;]*; )?beta DEGRADED slow disk \(5ms\)\. [12] ok\.$/)
+  t.notMatch(reply, /alpha/, 'the healthy ones are counted, not listed')
 })
 
 t.test('a check past its deadline, a throwing and an invalid one each yield one DOWN line', async (t) => {
@@ -54,7 +55,7 @@ t.test('a check past its deadline, a throwing and an invalid one each yield one 
   t.match(reply, /broken DOWN kaput \(\d+ms\)/)
   t.notMatch(reply, /stack/)
   t.match(reply, /weird DOWN check returned an invalid result/)
-  t.match(reply, /self ok up \d+s, \d+MB rss, loop p99 [\d.]+ms, v\d+\.\d+\.\d+/)
+  t.match(await op.exec('health self'), /^self (ok|DEGRADED) up \d+s, \d+MB rss, loop p99 [\d.]+ms, v\d+\.\d+\.\d+ \(\d+ms\)$/)
 })
 
 t.test('health <system> checks one system; an unknown one lists the known systems', async (t) => {
@@ -63,13 +64,14 @@ t.test('health <system> checks one system; an unknown one lists the known system
   t.equal(await op.exec('health lineonly'), 'lineonly has no health check; try status.')
 })
 
-t.test('status is one line per system, from its status line or else its health check', async (t) => {
-  const lines = (await op.exec('status')).split('\n')
-  t.equal(lines.length, 8)
-  t.match(lines[0]!, /^self ok up/)
-  t.equal(lines[1], 'alpha ok 142/145 up, 3 firing')
-  t.equal(lines[2], 'beta DEGRADED slow disk')
-  t.equal(lines[7], 'lineonly ok only a status line')
+t.test('status reports each system from its status line or else its health check, what is wrong first', async (t) => {
+  const reply = await op.exec('status')
+  t.match(reply, /^[56] of 8 not ok: gamma DOWN unreachable \(connection refused\); stuck DOWN no answer within 100ms; broken DOWN kaput; weird DOWN check returned an invalid result; (self DEGRADED [^;]*; )?beta DEGRADED slow disk\. [23] ok\.$/)
+  t.notMatch(reply, /\(\d+ms\)/, 'no latencies: that is health')
+  // The harness reads one system's line, ok or not, for plugin tests.
+  t.equal(await op.statusLine('alpha'), 'alpha ok 142/145 up, 3 firing')
+  t.equal(await op.statusLine('gamma'), 'gamma DOWN unreachable (connection refused)')
+  t.equal(await op.statusLine('nosuch'), undefined)
 })
 
 t.test('help lists every command on one page; help <command> gives usage and examples', async (t) => {

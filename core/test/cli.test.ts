@@ -5,10 +5,11 @@ import { appDir as tempAppDir, baseEnv, BIN, operator, startUntil } from './fixt
 
 const appDir = (config?: unknown): string => tempAppDir(t, config)
 
-t.test('exec "status" prints a line for self on a fresh directory with no config', async (t) => {
+t.test('exec "status" reports self and the store on a fresh directory with no config', async (t) => {
   const r = await operator(['exec', 'status'], appDir())
   t.equal(r.code, 0)
-  t.match(r.stdout, /^self ok up \d+s, \d+MB rss, loop p99 [\d.]+ms, v0\.1\.0\nstore ok sqlite [\d.]+ms\n$/)
+  // (self measures the CLI's own event loop, which a busy machine may slow past its threshold.)
+  t.match(r.stdout, /^(All 2 ok: self, store|1 of 2 not ok: self DEGRADED up \d+s, \d+MB rss, loop p99 [\d.]+ms, v0\.1\.0\. 1 ok\.)\n$/)
 })
 
 t.test('exec "helth" suggests health and exits non-zero', async (t) => {
@@ -94,8 +95,8 @@ t.test('shell answers every piped command in order, with size and segments, and 
   t.equal(replies[1], '262', 'help: characters as texted')
   t.equal(replies[2], '2', 'help: two segments')
   t.equal(replies[4], "Unknown command 'helth'. Did you mean 'health'? Text HELP for commands.")
-  t.match(replies[8], /^self ok up/)
-  t.equal(out.match(/^self ok/gm)?.length, 1, 'nothing after exit runs')
+  t.match(replies[8], /^(All 2 ok: self, store|1 of 2 not ok: self DEGRADED )/)
+  t.equal(out.match(/^(All \d ok|\d of \d not ok): /gm)?.length, 1, 'nothing after exit runs')
 })
 
 t.test('usage and version', async (t) => {

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { createTestOperator } from '../src/testing/index.js'
-import { definePlugin } from '../src/index.js'
+import { countSegments, definePlugin, fitLines, fitReply } from '../src/index.js'
+import { OperatorError } from '../src/plugin-error.js'
 
 const calls: string[] = []
 const testPlugin = definePlugin({
@@ -18,8 +19,11 @@ const testPlugin = definePlugin({
     op.command({ name: 'long', summary: 'a long answer', run: () => Array.from({ length: 40 }, (_, i) => `line ${i + 1} of the long answer`).join('\n') })
     op.command({ name: 'quotes', summary: 'curly quotes', run: () => '\u201Cdone\u201D \u2014 ok\u2026' })
     op.command({ name: 'nothing', summary: 'returns null', run: () => null as never })
+    op.command({ name: 'rows', summary: 'a list of n rows', run: (ctx) => ({ kind: 'tester.rows', data: Number(ctx.argv[0] ?? 60) }) })
+    op.command({ name: 'pool', summary: 'fails naming itself', run: () => { throw new OperatorError('OPR_ERR_TEST', 'pool needs POOL_URL') } })
     op.formatter<{ a: number; b: number }>({ kind: 'tester.pair', format: (d, ctx) => `a=${d.a} b=${d.b} via ${ctx.channel} budget ${ctx.budget}` })
     op.formatter({ kind: 'tester.bad', format: () => { throw new Error('cannot render') } })
+    op.formatter<number>({ kind: 'tester.rows', format: (n, ctx) => fitReply(Array.from({ length: n }, (_, i) => `row ${i + 1} of a list of many rows`), ctx) })
   }
 })
 
@@ -79,6 +83,8 @@ t.test('typed results render through their formatter with the channel budget', a
   t.equal(await op.exec('untyped'), "No formatter for 'tester.none' results.")
   t.equal(await op.exec('badfmt'), 'Could not format the tester.bad result: cannot render')
   t.equal(await op.exec('nothing'), 'The command returned nothing to show.')
+  t.equal(op.app.operator.dispatcher.render({ kind: 'tester.pair', data: { a: 3, b: 4 } }, { id: 'x', role: 'viewer', channel: 'sms' }),
+    'a=3 b=4 via sms budget 459', 'render is there for whoever renders a result outside a command')
   const json = await op.dispatch('long', { channel: 'json' })
   t.equal(json.pages, 1, 'json replies are not paginated')
 })
@@ -98,4 +104,67 @@ t.test('a long reply is paginated and `more` sends the next pages per sender', a
   for (let i = 2; i < first.pages; i++) last = await op.exec('MORE', { id: 'alice' })
   t.match(last, new RegExp(`line 40 of the long answer\\n\\(${first.pages}/${first.pages}\\)$`))
   t.equal(await op.exec('more', { id: 'alice' }), 'Nothing more to show.')
+})
+
+t.test('a list cut short says +N more: text MORE, and more sends the rest from where it stopped', async (t) => {
+  const first = await op.dispatch('rows 60', { id: 'carol', channel: 'sms' })
+  t.ok(countSegments(first.reply).segments <= 3)
+  const lines = first.reply.split('\n')
+  const shown = lines.length - 1
+  t.equal(lines[shown], `+${60 - shown} more: text MORE`)
+  t.ok(first.pages >= 2, `${first.pages} pages`)
+  const next = await op.exec('more', { id: 'carol', channel: 'sms' })
+  t.match(next, new RegExp(`^row ${shown + 1} of a list`), 'the next page starts with the first row left out')
+  let last = next
+  for (let i = 2; i < first.pages; i++) last = await op.exec('more', { id: 'carol', channel: 'sms' })
+  t.match(last, /row 60 of a list of many rows(\n\(\d+\/\d+\))?$/, 'and the last page ends with the last row')
+  t.equal(await op.exec('more', { id: 'carol', channel: 'sms' }), 'Nothing more to show.')
+})
+
+t.test('a very long list keeps ten pages for more and says how many it did not keep', async (t) => {
+  const first = await op.dispatch('rows 2000', { id: 'dave', channel: 'sms' })
+  t.equal(first.pages, 11, 'the first page and ten more')
+  let last = ''
+  for (let i = 1; i < first.pages; i++) last = await op.exec('more', { id: 'dave', channel: 'sms' })
+  t.match(last, /\n\+\d+ more not kept: narrow the question to see them\n\(10\/10\)$/)
+})
+
+t.test('a newer complete answer ends the last long one: more does not bring back an older question', async (t) => {
+  await op.dispatch('rows 60', { id: 'erin' })
+  t.match(await op.exec('more', { id: 'erin' }), /^row \d+ of a list/)
+  t.match(await op.exec('more', { id: 'erin' }), /^row \d+ of a list/, 'a page sent by more does not end the rest')
+  await op.dispatch('rows 60', { id: 'erin' })
+  t.equal(await op.exec('echo short', { id: 'erin' }), '[short] 1 words')
+  t.equal(await op.exec('more', { id: 'erin' }), 'Nothing more to show.')
+  await op.dispatch('rows 60', { id: 'erin' })
+  t.match(await op.exec('nosuchcommand', { id: 'erin' }), /^Unknown command/)
+  t.match(await op.exec('more', { id: 'erin' }), /^row \d+ of a list/, 'a typo is no new answer: the list goes on')
+})
+
+t.test('json has no more: a list says +N more as it always did, and nothing is paged', async (t) => {
+  const json = await op.dispatch('rows 60', { channel: 'json' })
+  t.equal(json.pages, 1)
+  t.match(json.reply, /\n\+\d+ more$/)
+  t.equal(fitLines(['a', 'b', 'c'], 3), 'a\n+2 more', 'a number budget keeps the old wording')
+})
+
+t.test('a failure that already names its command is not prefixed with it again', async (t) => {
+  t.equal(await op.exec('pool'), 'pool needs POOL_URL')
+  t.equal(await op.exec('boom'), 'boom: backend exploded')
+})
+
+t.test('fitLines and fitReply hand the lines they leave out to the context, and none when all fit', async (t) => {
+  let rest: readonly string[] = ['stale']
+  const ctx = { budget: 30, overflow: (lines: readonly string[]) => { rest = lines } }
+  t.equal(fitLines(['alpha', 'beta', 'gamma', 'delta', 'epsilon'], ctx), 'alpha\nbeta\n+3 more: text MORE')
+  t.same(rest, ['gamma', 'delta', 'epsilon'], 'uncut, in order')
+  t.equal(fitLines(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'], ctx, (n) => `${n} left`), 'alpha\nbeta\ngamma\ndelta\n2 left')
+  t.same(rest, ['epsilon', 'zeta'], 'a plugin\'s own wording still hands the rest over')
+  t.equal(fitLines(['alpha'], ctx), 'alpha')
+  t.same(rest, [], 'everything fit')
+  // UCS-2 text costs more than its characters: fitReply shrinks and the last cut is the one handed over.
+  const wide = Array.from({ length: 12 }, (_, i) => `\u6771\u4eac-${i} 42`)
+  const reply = fitReply(wide, { budget: 153, overflow: ctx.overflow })
+  t.ok(countSegments(reply).segments <= 1, reply)
+  t.equal(rest.length + reply.split('\n').length - 1, 12, 'shown plus handed over is every line')
 })

@@ -33,7 +33,7 @@ async function runCase (t: Test, port: number, fault: FaultName, c: Case): Promi
   const b = backend(port)
   await t.test(caseName(b, fault, c), async (t) => {
     const op = await faultyDaemon(t, b.plugin, b.config(''))
-    const answers = await askAll(op, b.command)
+    const answers = await askAll(op, b.command, b.system)
     t.comment(describeAnswers(answers, b.system))
     assertAnswers(t, b, fault, c, answers)
   })

@@ -7,6 +7,7 @@ import { RedisPageStore } from '../src/state/redis-pages.js'
 import { buildApp } from '../src/app.js'
 import { definePlugin } from '../src/plugins/contract.js'
 import pino from 'pino'
+import { waitUntil } from '@operator/test-support'
 
 const quiet = pino({ level: 'silent' })
 
@@ -85,6 +86,9 @@ if (!(await reachable())) {
     t.equal(await pages.next('sms:+14155550101'), undefined, 'expired')
     await pages.save('sms:+14155550102', [], 60_000)
     t.equal(await pages.next('sms:+14155550102'), undefined)
+    await pages.save('sms:+14155550103', ['s2', 's3'], 60_000)
+    await pages.forget('sms:+14155550103')
+    t.equal(await pages.next('sms:+14155550103'), undefined, 'a newer complete reply forgets the remainder')
     await pages.close()
     t.equal(redis.status, 'ready', 'a store given a client does not quit it')
   })
@@ -111,6 +115,11 @@ if (!(await reachable())) {
     t.match(long, /\(1\/\d\) MORE<\/Message>/)
     t.ok(await redis.exists('operator:pages:sms:+14155550100'), 'the remainder is kept in Redis')
     t.match(await post('more', `SM${randomBytes(16).toString('hex')}`), /<Message>row \d+ y+/)
+    t.ok(await redis.exists('operator:pages:sms:+14155550100'), 'a page sent by more leaves the rest')
+    t.match(await post('help', `SM${randomBytes(16).toString('hex')}`), '<Message>Commands:')
+    // The reply does not wait for the remainder to be dropped: it goes in the background, on the same connection.
+    await waitUntil(async () => await redis.exists('operator:pages:sms:+14155550100') === 0, { timeoutMs: 5000, what: 'the old remainder dropped' })
+    t.match(await post('more', `SM${randomBytes(16).toString('hex')}`), '<Message>Nothing more to show.</Message>', 'a newer complete answer ended it')
     await redis.del('operator:pages:sms:+14155550100')
   })
 }

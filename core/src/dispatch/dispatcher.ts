@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger as Logger } from 'fastify'
-import type { CommandResult, Sender } from '../plugins/contract.js'
+import type { CommandResult, FormatContext, Sender } from '../plugins/contract.js'
 import { roleAllows } from '../plugins/contract.js'
 import type { Registry } from '../registry/registry.js'
 import type { PageStore } from '../state/pages.js'
@@ -45,6 +45,16 @@ export const HELP_HINT = 'Text HELP for commands.'
 // Errors whose message is already the one plain line a phone should see (no `command:` prefix, no warn per message).
 const PLAIN_CODES: ReadonlySet<string> = new Set(['OPR_ERR_COMMAND_USAGE', 'OPR_ERR_PAGES_UNAVAILABLE'])
 
+const NO_LINES: readonly string[] = Object.freeze([])
+/** Pages of a list's overflow kept for `more` at most; a longer list says to narrow it instead. */
+const MAX_OVERFLOW_PAGES = 10
+
+/** `<command>: <reason>`, unless the reason already starts with the command's word (`db pool needs DB_STATS_URL`). */
+function failureLine (command: string, reason: string): string {
+  const lower = reason.toLowerCase()
+  return lower.startsWith(`${command} `) || lower.startsWith(`${command}:`) ? reason : `${command}: ${reason}`
+}
+
 /** Text in, reply out: parse, find the command, check the role, run it under its deadline, render, paginate. */
 export class Dispatcher {
   readonly budget: SegmentBudget
@@ -55,6 +65,8 @@ export class Dispatcher {
   readonly #pageTtlMs: number
   /** The state budget of the message a command runs for, by the sender object that command was given (`more`). */
   readonly #budgets = new WeakMap<Sender, StateBudget>()
+  /** Senders whose command took a page (`more`): its one-page reply must not end the remainder it came from. */
+  readonly #paged = new WeakSet<Sender>()
 
   constructor (options: DispatcherOptions) {
     this.#registry = options.registry
@@ -121,7 +133,8 @@ export class Dispatcher {
   }
 
   #answered (call: CommandCall, plugin: string, command: string, result: CommandResult): MaybePromise<DispatchResult> {
-    return this.#finish(call.sender, this.render(result, call.sender), 'answered', command, plugin, undefined)
+    const { text, overflow } = this.#render(result, call.sender)
+    return this.#finish(call.sender, text, 'answered', command, plugin, undefined, undefined, overflow)
   }
 
   #failed (call: CommandCall, plugin: string, command: string, err: unknown): MaybePromise<DispatchResult> {
@@ -133,35 +146,71 @@ export class Dispatcher {
     const stableCode = typeof code === 'string' ? code : 'OPR_ERR_COMMAND_FAILED'
     const plain = PLAIN_CODES.has(stableCode)
     if (!plain) call.log.warn({ code: stableCode, err: oneLine(err, 500) }, 'command failed')
-    const reply = plain ? oneLine(err, 300) : `${command}: ${oneLine(err)}`
+    const reply = plain ? oneLine(err, 300) : failureLine(command, oneLine(err))
     return this.#finish(call.sender, reply, 'failed', command, plugin, stableCode)
   }
 
   /** Renders a command's result for the sender's channel within one reply's budget. */
   render (result: CommandResult, sender: Sender): string {
-    if (typeof result === 'string') return result
-    if (result === null || typeof result !== 'object' || typeof result.kind !== 'string') return 'The command returned nothing to show.'
+    return this.#render(result, sender).text
+  }
+
+  /** The rendering and the lines of a list that did not fit it (the formatter's `overflow`), which `more` sends. */
+  #render (result: CommandResult, sender: Sender): { text: string, overflow: readonly string[] } {
+    if (typeof result === 'string') return { text: result, overflow: NO_LINES }
+    if (result === null || typeof result !== 'object' || typeof result.kind !== 'string') {
+      return { text: 'The command returned nothing to show.', overflow: NO_LINES }
+    }
     const formatter = this.#registry.formatters.get(result.kind)
     if (formatter === undefined) {
       this.#log.error({ kind: result.kind }, 'no formatter registered for result kind')
-      return `No formatter for '${result.kind}' results.`
+      return { text: `No formatter for '${result.kind}' results.`, overflow: NO_LINES }
     }
+    let overflow = NO_LINES
+    // The json channel has no `more`: its formatters say `+N more` as before.
+    const ctx: FormatContext = sender.channel === 'json'
+      ? { channel: sender.channel, budget: this.budget.chars }
+      : { channel: sender.channel, budget: this.budget.chars, overflow: (lines) => { overflow = lines } }
     try {
-      return formatter.spec.format(result.data, { channel: sender.channel, budget: this.budget.chars })
+      return { text: formatter.spec.format(result.data, ctx), overflow }
     } catch (err) {
       this.#log.error({ kind: result.kind, plugin: formatter.plugin, err: oneLine(err, 500) }, 'formatter failed')
-      return `Could not format the ${result.kind} result: ${oneLine(err)}`
+      return { text: `Could not format the ${result.kind} result: ${oneLine(err)}`, overflow: NO_LINES }
+    }
+  }
+
+  /** A list's overflow as pages for `more`, at most MAX_OVERFLOW_PAGES: past that, how many were not kept. */
+  #overflowPages (lines: readonly string[]): readonly string[] {
+    // A first guess by characters, then fewer lines until the pages (markers and cuts at line ends) are few enough.
+    let kept = 0
+    for (let used = 0; kept < lines.length && used + lines[kept]!.length + 1 <= this.budget.chars * MAX_OVERFLOW_PAGES; kept++) {
+      used += lines[kept]!.length + 1
+    }
+    for (;;) {
+      const text = kept === lines.length
+        ? lines.join('\n')
+        : `${lines.slice(0, kept).join('\n')}\n+${lines.length - kept} more not kept: narrow the question to see them`
+      const { pages } = this.budget.toPages(text)
+      if (pages.length <= MAX_OVERFLOW_PAGES) return pages
+      kept = Math.max(0, kept - pages.slice(MAX_OVERFLOW_PAGES).join('\n').split('\n').length)
     }
   }
 
   /** The reply as pages; only a reply longer than one page waits (for the rest to be saved for `more`). */
   #finish (sender: Sender, text: string, outcome: DispatchOutcome, command: string | undefined, plugin: string | undefined,
-    code: string | undefined, budget?: StateBudget): MaybePromise<DispatchResult> {
+    code: string | undefined, budget?: StateBudget, overflow: readonly string[] = NO_LINES): MaybePromise<DispatchResult> {
     if (sender.channel === 'json') return { outcome, command, plugin, code, reply: text, pages: 1, segments: 0 }
-    const { pages, firstSegments } = this.budget.toPages(text === '' ? '(empty reply)' : text)
+    const first = this.budget.toPages(text === '' ? '(empty reply)' : text)
+    const { firstSegments } = first
+    const pages = overflow.length === 0 ? first.pages : [...first.pages, ...this.#overflowPages(overflow)]
     // Every result has the same shape (absent fields undefined), which keeps the code reading it monomorphic.
     const result: DispatchResult = { outcome, command, plugin, code, reply: pages[0]!, pages: pages.length, segments: firstSegments }
-    if (pages.length === 1) return result
+    if (pages.length === 1) {
+      // A command's complete reply ends the last long one: `more` must not bring back pages of an older question.
+      if (command !== undefined && !this.#paged.delete(sender)) this.#forgetPages(sender)
+      return result
+    }
+    this.#paged.delete(sender)
     return this.#pages.save(pageKey(sender), pages.slice(1), this.#pageTtlMs, budget ?? this.#budgets.get(sender)).then(() => result, (err: unknown) => {
       // The stores fall back to memory on their own; this is a store that failed anyway. The first page still goes.
       this.#log.debug({ err: oneLine(err) }, 'pages: the rest of the reply could not be saved')
@@ -171,12 +220,21 @@ export class Dispatcher {
 
   /** The next page for `more`; a store or library error becomes one plain line (OPR_ERR_PAGES_UNAVAILABLE). */
   async nextPage (sender: Sender): Promise<string | undefined> {
+    this.#paged.add(sender)
     try {
       return await this.#pages.next(pageKey(sender), this.#budgets.get(sender))
     } catch (err) {
       // The library's text is for the log, once per outage (the breaker's warning), never for the phone.
       this.#log.debug({ err: oneLine(err) }, 'pages: unavailable')
       throw (err as { code?: unknown } | null)?.code === 'OPR_ERR_PAGES_UNAVAILABLE' ? err : new ERR_PAGES_UNAVAILABLE()
+    }
+  }
+
+  /** Not waited for: the reply goes now; a store that cannot forget leaves pages that expire on their own. */
+  #forgetPages (sender: Sender): void {
+    const forgetting = this.#pages.forget?.(pageKey(sender))
+    if (isThenable(forgetting)) {
+      forgetting.then(undefined, (err: unknown) => { this.#log.debug({ err: oneLine(err) }, 'pages: an old remainder could not be forgotten') })
     }
   }
 

@@ -107,6 +107,12 @@ export interface FormatContext {
   readonly channel: Channel
   /** Characters the rendering should stay within (a formatter ends with `+N more` rather than overflow). */
   readonly budget: number
+  /**
+   * Takes the lines a list could not fit, so that `more` sends them next; each call replaces the last. `fitLines` and
+   * `fitReply` call it when given the whole context (and then end with `+N more: text MORE`). Absent where there is
+   * no `more` (the json channel).
+   */
+  readonly overflow?: (lines: readonly string[]) => void
 }
 
 export interface FormatterSpec<T = unknown> {

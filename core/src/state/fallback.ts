@@ -60,6 +60,12 @@ export class FallbackPageStore implements PageStore {
       async () => { await this.#local.save(key, pages, ttlMs) })
   }
 
+  /** Here at once, and in Redis unless the breaker is open (pages left there expire with their TTL). */
+  forget (key: string): MaybePromise<void> {
+    this.#local.forget(key)
+    return this.#state.attempt('pages.forget', undefined, async () => { await this.#remote.forget?.(key) }, () => {})
+  }
+
   /** Redis first, then what was saved here during an outage; when Redis cannot be asked and memory has nothing, the
    * pages may well be in Redis: say they are unavailable rather than that there is nothing more. */
   async next (key: string, budget?: StateBudget): Promise<string | undefined> {

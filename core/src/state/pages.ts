@@ -6,6 +6,8 @@ export interface PageStore {
   save(key: string, pages: readonly string[], ttlMs: number, budget?: StateBudget): Promise<void>
   /** Takes the next page, or undefined when none is left or they expired. */
   next(key: string, budget?: StateBudget): Promise<string | undefined>
+  /** Drops this key's remainder (a newer complete reply replaced it); optional for stores written before it existed. */
+  forget?(key: string): void | Promise<void>
   close?(): Promise<void>
 }
 

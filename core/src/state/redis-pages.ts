@@ -22,6 +22,10 @@ export class RedisPageStore implements PageStore {
     await tx.exec()
   }
 
+  async forget (key: string): Promise<void> {
+    await this.#redis.del(this.#prefix + key)
+  }
+
   async next (key: string): Promise<string | undefined> {
     return (await this.#redis.lpop(this.#prefix + key)) ?? undefined
   }

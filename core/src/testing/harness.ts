@@ -29,6 +29,11 @@ export interface TestOperator {
   exec(text: string, options?: ExecOptions): Promise<string>
   /** The same, with the outcome, page count, command and error code. */
   dispatch(text: string, options?: ExecOptions): Promise<DispatchResult>
+  /**
+   * One system's status line as `<system> <ok|DEGRADED|DOWN> <text>` (its health check's summary where it has no
+   * status line): what to assert on, since `status` itself lists only the systems that are not ok.
+   */
+  statusLine(system: string): Promise<string | undefined>
   close(): Promise<void>
 }
 
@@ -56,10 +61,15 @@ export async function createTestOperator (options: TestOperatorOptions = {}): Pr
   await app.ready()
   const dispatch = async (text: string, o: ExecOptions = {}): Promise<DispatchResult> =>
     await app.operator.dispatcher.dispatch(text, { id: o.id ?? 'test', role: o.role ?? 'admin', channel: o.channel ?? 'console' })
+  const words = { ok: 'ok', degraded: 'DEGRADED', down: 'DOWN' } as const
   return {
     app,
     dispatch,
     exec: async (text, o) => (await dispatch(text, o)).reply,
+    statusLine: async (system) => {
+      const report = (await app.operator.host.status(AbortSignal.timeout(30_000))).find((r) => r.system === system)
+      return report === undefined ? undefined : `${system} ${words[report.status]} ${report.summary}`.trimEnd()
+    },
     close: async () => { await app.close() }
   }
 }

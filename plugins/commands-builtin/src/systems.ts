@@ -6,24 +6,51 @@ export function statusWord (status: HealthStatus): string {
   return status === 'ok' ? 'ok' : status === 'degraded' ? 'DEGRADED' : 'DOWN'
 }
 
-export function reportLine (r: SystemReport): string {
-  return `${r.system} ${statusWord(r.status)} ${r.summary}`.trimEnd()
+function escapeRegExp (text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-function tally (reports: readonly SystemReport[]): string {
-  const bad = reports.filter((r) => r.status !== 'ok').length
-  return bad === 0 ? `All ${reports.length} ok` : `${bad} of ${reports.length} not ok`
+/**
+ * The summary without the system's own name in front: a check that words its failure `prometheus unreachable` would
+ * otherwise read `prometheus DOWN prometheus unreachable`.
+ */
+export function ownWords (system: string, summary: string): string {
+  const words = summary.trim().replace(new RegExp(`^${escapeRegExp(system)}(:\\s*|\\s+)`, 'i'), '')
+  return words === '' ? summary.trim() : words
+}
+
+export function reportLine (r: SystemReport): string {
+  return `${r.system} ${statusWord(r.status)} ${ownWords(r.system, r.summary)}`.trimEnd()
+}
+
+// What is down comes before what is degraded; otherwise the systems keep their order.
+const SEVERITY: Readonly<Record<HealthStatus, number>> = { down: 0, degraded: 1, ok: 2 }
+
+/**
+ * Every system at a glance: `All 6 ok: prometheus, db, ...` when all is well (one segment), otherwise what is wrong
+ * first and the rest counted: `2 of 6 not ok: gateway DOWN kong unreachable; prometheus DEGRADED 1/2 targets down. 4 ok.`
+ * `health` adds each check's latency.
+ */
+export function glance (reports: readonly SystemReport[], withLatency: boolean): string {
+  const latency = (r: SystemReport): string => (withLatency ? ` (${r.latencyMs}ms)` : '')
+  const bad = reports.filter((r) => r.status !== 'ok').sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status])
+  if (bad.length === 0) {
+    const names = reports.map((r) => (withLatency ? `${r.system} ${r.latencyMs}ms` : r.system))
+    return `All ${reports.length} ok: ${names.join(', ')}`
+  }
+  const ok = reports.length - bad.length
+  const wrong = bad.map((r) => `${reportLine(r)}${latency(r)}`).join('; ')
+  return `${bad.length} of ${reports.length} not ok: ${wrong}.${ok > 0 ? ` ${ok} ok.` : ''}`
 }
 
 export function statusCommand (host: HostView): CommandSpec {
   return {
     name: 'status',
     aliases: ['st'],
-    summary: 'one line per system',
+    summary: 'systems at a glance',
     examples: ['status'],
     async run (ctx) {
-      const reports = await host.status(ctx.signal)
-      return reports.map(reportLine).join('\n')
+      return glance(await host.status(ctx.signal), false)
     }
   }
 }
@@ -38,8 +65,7 @@ export function healthCommand (host: HostView): CommandSpec {
     async run (ctx) {
       const known = host.systems()
       if (ctx.argv.length === 0) {
-        const reports = await host.health(undefined, ctx.signal)
-        return [tally(reports), ...reports.map((r) => `${reportLine(r)} (${r.latencyMs}ms)`)].join('\n')
+        return glance(await host.health(undefined, ctx.signal), true)
       }
       const system = ctx.argv[0]!.toLowerCase()
       if (!known.includes(system)) {

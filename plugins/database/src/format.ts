@@ -56,11 +56,12 @@ function who (user: string, database: string): string {
   return database === '' ? user : `${user}@${database}`
 }
 
-export function connLine (used: number, max: number | undefined, active: number, idle: number, idleInTx: number, hidden = 0): string {
+/** `conn 5/100: 3 active, 0 idle, 0 idle in tx (2 ours)`: the states are other clients', Operator's own counted apart. */
+export function connLine (used: number, max: number | undefined, active: number, idle: number, idleInTx: number, hidden = 0, ours = 0): string {
   const of = max !== undefined ? `${used}/${max}` : `${used}`
   const parts = [`${active} active`, `${idle} idle`, `${idleInTx} idle in tx`]
   if (hidden > 0) parts.push(`${hidden} hidden (role lacks pg_monitor)`)
-  return `conn ${of}: ${parts.join(', ')}`
+  return `conn ${of}: ${parts.join(', ')}${ours > 0 ? ` (${ours} ours)` : ''}`
 }
 
 function runningLine (q: RunningQuery, width: number): string {
@@ -88,7 +89,7 @@ export function formatSummary (d: SummaryData, ctx: FormatContext): string {
   if (d.overview !== undefined) {
     if (d.overview.ok) {
       const o = d.overview.value
-      lines.push(connLine(o.used, o.max, o.active, o.idle, o.idleInTx, o.hidden))
+      lines.push(connLine(o.used, o.max, o.active, o.idle, o.idleInTx, o.hidden, o.ours))
     } else failed(d.overview.error)
   } else if (d.pool?.ok === true && d.pool.value.connections !== undefined) {
     const c = d.pool.value.connections
@@ -124,23 +125,23 @@ export function formatSummary (d: SummaryData, ctx: FormatContext): string {
       lines.push(`pgbouncer: ${plural(t.waiting, 'client')} waiting${longest}`)
     }
   }
-  return fitLines(lines, ctx.budget)
+  return fitLines(lines, ctx)
 }
 
 export function formatConnections (d: ConnectionsData, ctx: FormatContext): string {
   const o = d.overview
-  const lines = [connLine(o.used, o.max, o.active, o.idle, o.idleInTx, o.hidden)]
+  const lines = [connLine(o.used, o.max, o.active, o.idle, o.idleInTx, o.hidden, o.ours)]
   for (const g of d.groups) {
     const app = g.app !== '' ? ` ${g.app}` : ''
     lines.push(`${g.count} ${g.state} ${who(g.user, g.database)}${app}`)
   }
-  return fitLines(lines, ctx.budget)
+  return fitLines(lines, ctx)
 }
 
 export function formatSlow (d: SlowData, ctx: FormatContext): string {
   if (d.queries.length === 0) return 'no queries running'
   const lines = [`${d.queries.length} running, longest first:`, ...d.queries.map((q) => runningLine(q, 60))]
-  return fitLines(lines, ctx.budget)
+  return fitLines(lines, ctx)
 }
 
 export function formatLocks (d: LocksData, ctx: FormatContext): string {
@@ -152,7 +153,7 @@ export function formatLocks (d: LocksData, ctx: FormatContext): string {
     lines.push(`pid ${b.blockedPid} ${b.blockedUser} waits ${seconds(b.waitingS)} for pid ${b.blockingPid} ` +
       `${b.blockingUser} (${b.blockingState} ${seconds(b.blockingS)})${on}: ${truncate(b.blockedQuery, 40)}`)
   }
-  return fitLines(lines, ctx.budget)
+  return fitLines(lines, ctx)
 }
 
 export function formatReplication (d: Replication, ctx: FormatContext): string {
@@ -166,13 +167,13 @@ export function formatReplication (d: Replication, ctx: FormatContext): string {
     const name = [r.name, r.addr].filter((x) => x !== '').join(' ') || '(unnamed)'
     lines.push(`${name} ${r.state} ${r.syncState} ${replicaLag(r)}`)
   }
-  return fitLines(lines, ctx.budget)
+  return fitLines(lines, ctx)
 }
 
 export function formatSize (d: SizeData, ctx: FormatContext): string {
   if (d.databases.length === 0) return 'no databases visible'
   const lines = ['largest databases:', ...d.databases.map((db) => `${db.name} ${db.bytes !== undefined ? formatBytes(db.bytes) : 'size hidden'}`)]
-  return fitLines(lines, ctx.budget)
+  return fitLines(lines, ctx)
 }
 
 export function formatPool (d: PoolData, ctx: FormatContext): string {
@@ -182,5 +183,5 @@ export function formatPool (d: PoolData, ctx: FormatContext): string {
     b.clActive - a.clActive || `${a.database}/${a.user}`.localeCompare(`${b.database}/${b.user}`))
   const head = `${d.label}: ${plural(d.pools.length, 'pool')}, ${plural(t.active, 'client')} active, ` +
     `${t.waiting} waiting${t.waiting > 0 ? ` (longest ${formatAge(t.maxwaitMs)})` : ''}`
-  return fitLines([head, ...sorted.map(poolLine)], ctx.budget)
+  return fitLines([head, ...sorted.map(poolLine)], ctx)
 }

@@ -1,16 +1,25 @@
 // The only SQL this plugin runs: fixed, read-only queries over PostgreSQL's statistics views. Nothing from a message
 // is ever put into them, and none takes parameters (so each runs as one simple query).
 
-/** Connections by state against max_connections, lock waits, and deadlocks/rollbacks since the stats reset. */
+// Operator's own sessions: its pool's connections carry application_name 'operator' (APPLICATION_NAME) under the
+// configured user. They hold slots, so they count in `used`, but they are not the database's load.
+const OURS = `(a.application_name = 'operator' AND a.usename = current_user)`
+const THEIRS = `a.backend_type = 'client backend' AND NOT coalesce(${OURS}, false)`
+
+/**
+ * Connections against max_connections (Operator's own counted apart, its states left out), lock waits, and
+ * deadlocks/rollbacks since the stats reset.
+ */
 export const OVERVIEW = `
 SELECT
   current_setting('max_connections')::int AS max_connections,
   current_setting('superuser_reserved_connections')::int AS reserved,
   count(*) FILTER (WHERE a.backend_type = 'client backend')::int AS used,
-  count(*) FILTER (WHERE a.backend_type = 'client backend' AND a.state = 'active')::int AS active,
-  count(*) FILTER (WHERE a.backend_type = 'client backend' AND a.state = 'idle')::int AS idle,
-  count(*) FILTER (WHERE a.backend_type = 'client backend' AND a.state LIKE 'idle in transaction%')::int AS idle_in_tx,
-  count(*) FILTER (WHERE a.backend_type = 'client backend' AND a.state IS NULL)::int AS hidden,
+  count(*) FILTER (WHERE a.backend_type = 'client backend' AND coalesce(${OURS}, false))::int AS ours,
+  count(*) FILTER (WHERE ${THEIRS} AND a.state = 'active')::int AS active,
+  count(*) FILTER (WHERE ${THEIRS} AND a.state = 'idle')::int AS idle,
+  count(*) FILTER (WHERE ${THEIRS} AND a.state LIKE 'idle in transaction%')::int AS idle_in_tx,
+  count(*) FILTER (WHERE ${THEIRS} AND a.state IS NULL)::int AS hidden,
   count(*) FILTER (WHERE a.wait_event_type = 'Lock')::int AS lock_waiting,
   d.deadlocks, d.rollbacks, d.reset_age_s
 FROM pg_stat_activity a
@@ -22,12 +31,12 @@ CROSS JOIN (
 ) d
 GROUP BY d.deadlocks, d.rollbacks, d.reset_age_s`
 
-/** Client connections grouped by database, user, application and state: who holds them. */
+/** Client connections grouped by database, user, application and state: who holds them (Operator's own left out). */
 export const CONNECTION_GROUPS = `
 SELECT coalesce(datname, '') AS database, coalesce(usename, '') AS "user", coalesce(application_name, '') AS app,
   coalesce(state, 'hidden') AS state, count(*)::int AS n
-FROM pg_stat_activity
-WHERE backend_type = 'client backend'
+FROM pg_stat_activity a
+WHERE ${THEIRS}
 GROUP BY 1, 2, 3, 4
 ORDER BY n DESC, 1, 2, 3, 4
 LIMIT 20`

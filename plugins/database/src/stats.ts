@@ -3,7 +3,10 @@ import type { Postgres } from './connection.js'
 import { CONNECTION_GROUPS, LOCKS, OVERVIEW, REPLICATION, RUNNING, SIZES } from './queries.js'
 
 export interface Overview {
+  /** Client connections, Operator's own included (they hold slots too). */
   readonly used: number
+  /** Operator's own sessions (its pool): left out of the counts by state below. */
+  readonly ours: number
   readonly max: number
   readonly reserved: number
   readonly active: number
@@ -80,6 +83,7 @@ export async function readOverview (pg: Postgres, signal?: AbortSignal): Promise
   const [r] = await pg.rows<Row>(OVERVIEW, signal)
   return {
     used: n(r!.used),
+    ours: n(r!.ours),
     max: n(r!.max_connections),
     reserved: n(r!.reserved),
     active: n(r!.active),

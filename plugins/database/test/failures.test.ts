@@ -17,7 +17,7 @@ t.test('an unknown database is named in a one-line reply, and health says DOWN',
   t.equal(await op.exec('db'), `db: postgres: database "${name}" does not exist`)
   t.equal(await op.exec('db slow'), `db: postgres: database "${name}" does not exist`)
   t.match(await op.exec('health db'), new RegExp(`^db DOWN postgres: database "${name}" does not exist \\(\\d+ms\\)$`))
-  const status = (await op.exec('status')).split('\n').find((l) => l.startsWith('db '))
+  const status = await op.statusLine('db')
   t.equal(status, `db DOWN postgres: database "${name}" does not exist`)
 })
 

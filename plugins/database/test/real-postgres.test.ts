@@ -15,7 +15,7 @@ t.test('db connections shows N extra idle sessions under their application_name'
 
   const reply = await op.exec('db connections')
   const lines = reply.split('\n')
-  t.match(lines[0], new RegExp(`^conn \\d+/${max}: \\d+ active, \\d+ idle, \\d+ idle in tx$`), 'first line: used/max by state')
+  t.match(lines[0], new RegExp(`^conn \\d+/${max}: \\d+ active, \\d+ idle, \\d+ idle in tx \\(\\d+ ours\\)$`), 'first line: used/max by state, Operator\'s own apart')
   t.ok(lines.includes(`4 idle postgres@test ${app}`), `a line counts the 4 idle sessions of ${app}:\n${reply}`)
   const used = Number(/^conn (\d+)\//.exec(lines[0]!)![1])
   t.ok(used >= 5, 'the total includes them (and the admin session)')
@@ -48,7 +48,7 @@ t.test('db slow shows a running pg_sleep with how long it has run, and db shows 
   t.notOk(reply.includes('pg_stat_activity'), "Operator's own statistics queries are left out")
 
   const summary = await op.exec('db')
-  t.match(summary, /^conn \d+\/\d+: \d+ active, \d+ idle, \d+ idle in tx\nlongest \d+s \S+: /, 'the summary names the longest query')
+  t.match(summary, /^conn \d+\/\d+: \d+ active, \d+ idle, \d+ idle in tx \(\d+ ours\)\nlongest \d+s \S+: /, 'the summary names the longest query')
 })
 
 t.test('db locks shows the blocked and the blocking pid with how long', { skip }, async (t) => {
@@ -105,10 +105,10 @@ t.test('db replication, db size, health db and status on a server without replic
   const health = await op.exec('health db')
   t.match(health, /^db ok SELECT 1 ok \(\d+ms\)$/, `health db: SELECT 1 answered, with its latency: ${health}`)
 
-  const status = await op.exec('status')
-  const line = status.split('\n').find((l) => l.startsWith('db '))
+  const line = await op.statusLine('db')
   const lag = replicas > 0 ? ', lag \\d+(ms|s)' : ''
   t.match(line, new RegExp(`^db ok \\d+/\\d+ conn, \\d+ waiting${lag}$`), `status line: ${line}`)
+  t.notMatch(await op.exec('status'), /\bdb (DEGRADED|DOWN)/, 'status counts db as ok')
 })
 
 t.test('a role with only pg_monitor (as the README recommends) sees other users\' queries', { skip }, async (t) => {
@@ -132,4 +132,39 @@ t.test('a role with only pg_monitor (as the README recommends) sees other users\
   t.ok(slow.includes(`pid ${pidOf(sleeper)} postgres@test SELECT pg_sleep(30) /* ${tag} */`), `the query text is visible:\n${slow}`)
   const conn = await op.exec('db connections')
   t.notOk(conn.includes('hidden'), 'no session state is hidden from it')
+})
+
+t.test('db and db connections count Operator\'s own pool sessions apart, by application_name and user', { skip }, async (t) => {
+  // A role of this test's own, so that other runs' Operators on the same server are not counted as ours.
+  const role = unique('opr_self')
+  const admin = await session(t)
+  await admin.query(`CREATE ROLE ${role} LOGIN IN ROLE pg_monitor`)
+  t.teardown(async () => {
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${role}'`)
+    await admin.query(`DROP ROLE IF EXISTS ${role}`)
+  })
+  // Not ours: the same role under another application, and another user calling itself operator.
+  const other = unique('opr_other')
+  await session(t, { user: role, applicationName: other })
+  await session(t, { applicationName: 'operator' })
+  const op = await operatorWith(t, { url: pgUrl({ user: role }), poolSize: 2 })
+  const ours = async (): Promise<number> => Number((await admin.query(
+    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1 AND application_name = 'operator'", [role])).rows[0].n)
+
+  const conn = await op.exec('db connections')
+  const first = conn.split('\n')[0]!
+  const counted = Number(/ \((\d+) ours\)$/.exec(first)?.[1])
+  t.ok(counted >= 1 && counted <= 2, `its own sessions are counted apart: ${first}`)
+  t.equal(counted, await ours(), 'as many as the pool holds on the server')
+  t.notOk(conn.includes(`${role}@test operator`), `no line lists Operator's own sessions:\n${conn}`)
+  t.ok(conn.includes(`1 idle ${role}@test ${other}`), 'the same role under another application is listed')
+  t.match(conn, /\n\d+ idle postgres@test operator(\n|$)/, 'and so is another user that calls itself operator')
+
+  // The state counts leave ours out: the same numbers as pg_stat_activity without them, read right after.
+  const summary = (await op.exec('db')).split('\n')[0]!
+  const m = /^conn (\d+)\/\d+: (\d+) active, (\d+) idle, (\d+) idle in tx \((\d+) ours\)$/.exec(summary)
+  t.ok(m, `db shows ours apart: ${summary}`)
+  const [used, active, idle, idleInTx, own] = m!.slice(1).map(Number)
+  t.ok(used! >= active! + idle! + idleInTx! + own!, 'ours are in the slots used, not in the states')
+  t.equal(own, await ours())
 })

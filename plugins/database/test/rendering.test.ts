@@ -33,13 +33,13 @@ t.test('db replication lists each replica with its state and lag', async (t) => 
 
 t.test('the summary: replicas lag, hidden sessions, and one line per part that failed', async (t) => {
   const data: SummaryData = {
-    overview: { ok: true, value: { used: 23, max: 100, reserved: 3, active: 5, idle: 17, idleInTx: 1, hidden: 2, lockWaiting: 0, deadlocks: 2, rollbacks: 1200, resetAgeS: 3 * 86400 } },
+    overview: { ok: true, value: { used: 25, ours: 2, max: 100, reserved: 3, active: 5, idle: 17, idleInTx: 1, hidden: 2, lockWaiting: 0, deadlocks: 2, rollbacks: 1200, resetAgeS: 3 * 86400 } },
     longest: { ok: true, value: { pid: 7, user: 'app', database: 'app', app: 'web', waitEventType: '', seconds: 125, query: 'SELECT * FROM orders JOIN customers USING (customer_id) WHERE status = $1' } },
     replication: { ok: true, value: { standby: false, standbyLagS: undefined, replicas: [{ name: 'r1', addr: '', state: 'streaming', syncState: 'async', lagS: 4, lagBytes: 10 }] } },
     pool: { ok: false, error: 'pgbouncer unreachable (connection refused)' }
   }
   t.equal(formatSummary(data, ctx), [
-    'conn 23/100: 5 active, 17 idle, 1 idle in tx, 2 hidden (role lacks pg_monitor)',
+    'conn 25/100: 5 active, 17 idle, 1 idle in tx, 2 hidden (role lacks pg_monitor) (2 ours)',
     'longest 2m5s app: SELECT * FROM orders JOIN customers U...',
     '0 waiting on locks; 2 deadlocks, 1.2k rollbacks since reset 3d0h ago',
     '1 replica, lag 4s',
@@ -115,7 +115,7 @@ t.test('an unknown subcommand gets a usage reply listing them; nothing is run', 
   const expected = "db: unknown '%s'. Use: db, db connections, db slow, db locks, db replication, db size, db pool"
   t.equal(await op.exec('db drop'), expected.replace('%s', 'drop'))
   t.equal(await op.exec("db slow'; DROP TABLE users; --"), expected.replace('%s', "slow'; DROP TABLE users; --"))
-  t.equal(await op.exec('db pool'), 'db: db pool needs DB_STATS_URL')
+  t.equal(await op.exec('db pool'), 'db pool needs DB_STATS_URL', 'the reason already names the command: not said twice')
 })
 
 t.test('config: one of DB_URL or DB_STATS_URL is required, and env names map as documented', async (t) => {

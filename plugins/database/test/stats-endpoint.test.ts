@@ -21,7 +21,7 @@ t.test('db pool and db read the documented JSON shape, waiting pools first', asy
     'app/web: cl_active 40, cl_waiting 0, sv_active 10, sv_idle 5, maxwait 0ms'
   ].join('\n'))
   t.equal(await op.exec('db'), 'conn 44/200: 12 active, 30 idle, 2 idle in tx\npgbouncer: 3 clients waiting, longest 7s')
-  const status = (await op.exec('status')).split('\n').find((l) => l.startsWith('db '))
+  const status = await op.statusLine('db')
   t.equal(status, 'db DEGRADED 44/200 conn, pgbouncer 3 waiting', 'a client waiting 7s (over 5s) degrades the status')
   t.match(await op.exec('health db'), /^db ok stats endpoint ok \(\d+ms\)$/)
   t.ok(endpoint.requests.every((r) => r.method === 'GET' && r.path === '/stats'), 'only GET /stats was asked for')
@@ -35,7 +35,7 @@ t.test('a JSON answer without a pools list, or an HTTP error, is one line', asyn
   endpoint.setBody({ error: 'boom' }, 500)
   t.equal(await op.exec('db pool'), 'db: stats endpoint answered HTTP 500')
   t.match(await op.exec('health db'), /^db DOWN stats endpoint answered HTTP 500 \(\d+ms\)$/)
-  t.equal((await op.exec('status')).split('\n').find((l) => l.startsWith('db ')), 'db DOWN stats endpoint answered HTTP 500')
+  t.equal(await op.statusLine('db'), 'db DOWN stats endpoint answered HTTP 500')
 })
 
 t.test('basic auth in the stats URL is sent as a header and never shown', async (t) => {

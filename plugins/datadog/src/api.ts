@@ -9,6 +9,8 @@ export interface DatadogSeries {
   readonly display_name?: string
   readonly scope?: string
   readonly tag_set?: readonly string[]
+  /** The space aggregation (`avg`, `max`): two series of one metric and scope differ only by it. */
+  readonly aggr?: string | null
   readonly pointlist: ReadonlyArray<readonly [number, number | null]>
   readonly unit?: ReadonlyArray<{ readonly short_name?: string | null; readonly name?: string } | null> | null
 }

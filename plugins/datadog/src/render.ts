@@ -53,21 +53,25 @@ export function seriesLine (row: SeriesRow, range: boolean): string {
 
 export const seriesFormatter: FormatterSpec<SeriesResult> = {
   kind: 'datadog.series',
-  format (data, { budget }) {
+  format (data, ctx) {
     const window = formatAge(data.windowSeconds * 1000)
     if (data.rows.length === 0) {
       return data.range ? `No series for ${title(data)} over ${window}.` : `No series for ${title(data)} in the last ${window}.`
     }
     const lines = data.rows.map((r) => seriesLine(r, data.range))
-    return fitReply(data.range ? [`${title(data)} over ${window}, min/avg/max/last:`, ...lines] : lines, budget)
+    return fitReply(data.range ? [`${title(data)} over ${window}, min/avg/max/last:`, ...lines] : lines, ctx)
   }
 }
 
 export const queriesFormatter: FormatterSpec<QueriesResult> = {
   kind: 'datadog.queries',
-  format (data, { budget }) {
+  // The names people type on one line; what each asks Datadog follows with `more` (below it where there is none).
+  format (data, ctx) {
     const lines = data.queries.map((q) => `${q.name}: ${truncate(q.query, QUERY_SHOWN)}`)
-    return fitReply(['Named queries (metrics <name> [over 1h]):', ...lines], budget)
+    const names = `Named queries: ${data.queries.map((q) => q.name).join(', ')}. Text metrics <name> [over 1h]`
+    if (ctx.overflow === undefined) return fitReply([`${names}:`, ...lines], ctx)
+    ctx.overflow(lines)
+    return fitReply([`${names}, or MORE for their queries.`], { budget: ctx.budget })
   }
 }
 
@@ -84,7 +88,7 @@ export function monitorLine (row: MonitorRow, now: number): string {
 
 export const monitorsFormatter: FormatterSpec<MonitorsResult> = {
   kind: 'datadog.monitors',
-  format (data, { budget }) {
+  format (data, ctx) {
     if (data.rows.length === 0) {
       const which = data.filter === undefined ? '' : ` matching '${truncate(data.filter, 30)}'`
       return `No monitors${which} in Alert, Warn or No Data (${data.total} checked${data.complete === false ? ', more not read in time' : ''}).`
@@ -92,6 +96,6 @@ export const monitorsFormatter: FormatterSpec<MonitorsResult> = {
     const now = Date.now()
     const { alert, warn, noData } = data.counts
     const head = `${alert} alert, ${warn} warn, ${noData} no data${data.complete === false ? ` in the first ${data.total}` : ''}:`
-    return fitReply([head, ...data.rows.map((r) => monitorLine(r, now))], budget)
+    return fitReply([head, ...data.rows.map((r) => monitorLine(r, now))], ctx)
   }
 }

@@ -32,6 +32,11 @@ function metricName (s: DatadogSeries): string {
   return s.display_name ?? s.metric ?? 'series'
 }
 
+/** `max:system.cpu.user`: the metric with its aggregation, which tells `avg:x{*},max:x{*}` apart. */
+function aggregated (s: DatadogSeries): string {
+  return typeof s.aggr === 'string' && s.aggr !== '' ? `${s.aggr}:${metricName(s)}` : metricName(s)
+}
+
 function unitOf (s: DatadogSeries): string | undefined {
   const unit = Array.isArray(s.unit) ? s.unit[0] : undefined
   const short = unit?.short_name ?? undefined
@@ -47,12 +52,14 @@ function stats (s: DatadogSeries): Pick<SeriesRow, 'last' | 'min' | 'avg' | 'max
 
 /**
  * Series as a person reads them: labelled by only the scope tags that tell them apart (plus the metric when a query
- * returned several), highest last value first, series without points at the end.
+ * returned several, with its aggregation when that differs too), highest last value first, series without points at
+ * the end.
  */
 export function toRows (series: readonly DatadogSeries[]): SeriesRow[] {
   const labelled = series.map((s) => ({ s, labels: tagsToLabels(scopeTags(s)) }))
   const metrics = new Set(series.map(metricName))
-  if (metrics.size > 1) for (const l of labelled) l.labels.__metric = metricName(l.s)
+  const name = new Set(series.map(aggregated)).size > metrics.size ? aggregated : metricName
+  if (new Set(series.map(name)).size > 1) for (const l of labelled) l.labels.__metric = name(l.s)
   const names = distinguishingLabels(labelled.map((l) => l.labels))
   // The metric first when it differs: `system.load.1 web-1` reads better than `web-1 system.load.1`.
   const ordered = names.includes('__metric') ? ['__metric', ...names.filter((n) => n !== '__metric')] : names

@@ -41,10 +41,10 @@ t.test('a named query sends its Datadog query; config adds and overrides names',
     ['sum:checkout.orders{*}', 'avg:system.load.1{*}by{host}', 'max:system.cpu.user{*}'])
 })
 
-t.test('metrics alone lists the named queries', async (t) => {
+t.test('metrics alone names the named queries on one line; more sends what each asks', async (t) => {
   const { fake, op } = await setup(t, { queries: { checkout: 'sum:checkout.orders{*}' } })
-  t.equal(await op.exec('metrics'), [
-    'Named queries (metrics <name> [over 1h]):',
+  t.equal(await op.exec('metrics'), 'Named queries: checkout, cpu, disk, errors, load, memory, up. Text metrics <name> [over 1h], or MORE for their queries.')
+  t.equal(await op.exec('more'), [
     'checkout: sum:checkout.orders{*}',
     'cpu: avg:system.cpu.user{*}by{host}',
     'disk: max:system.disk.in_use{*}by{host}',
@@ -53,6 +53,7 @@ t.test('metrics alone lists the named queries', async (t) => {
     'memory: avg:system.mem.used{*}by{host}',
     'up: avg:datadog.agent.running{*}by{host}'
   ].join('\n'))
+  t.match((await op.dispatch('metrics', { channel: 'json' })).reply, /^Named queries: checkout, .*, up\. Text metrics <name> \[over 1h\]:\ncheckout: sum:checkout\.orders\{\*\}\n/, 'listed below it where there is no more')
   t.equal(fake.requests.length, 0, 'nothing asked of Datadog')
 })
 
@@ -93,4 +94,13 @@ t.test('a query returning several metrics labels each line with its metric', asy
     { metric: 'system.load.5', pointlist: points(1.5) }
   ]))
   t.equal(await op.exec(`metrics ${q}`), 'system.load.1 2\nsystem.load.5 1.5')
+})
+
+t.test('series of one metric and scope that differ only by aggregation are labelled with it: no bare values', async (t) => {
+  const Q = 'avg:system.cpu.user{*},max:system.cpu.user{*}'
+  const { op } = await setup(t, {}, (f) => f.seedQuery(Q, [
+    { metric: 'system.cpu.user', aggr: 'avg', pointlist: points(10, 12) },
+    { metric: 'system.cpu.user', aggr: 'max', pointlist: points(40, 55) }
+  ]))
+  t.equal(await op.exec(`metrics ${Q}`), 'max:system.cpu.user 55\navg:system.cpu.user 12')
 })

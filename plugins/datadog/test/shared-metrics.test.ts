@@ -34,8 +34,8 @@ t.test('with another metrics source as primary, metrics datadog <q> answers from
   t.equal(fromPrimary.plugin, 'other')
   t.equal(fake.requestsTo('/api/v1/query').length, 1, 'Datadog was not asked for the primary\'s query')
 
-  t.match(await op.exec('health'), /^datadog ok API key valid on datadoghq\.com \(\d+ms\)$/m)
-  t.match(await op.exec('status'), /^datadog ok 0 alert, 1 warn, 0 no data$/m)
+  t.match(await op.exec('health datadog'), /^datadog ok API key valid on datadoghq\.com \(\d+ms\)$/)
+  t.equal(await op.statusLine('datadog'), 'datadog ok 0 alert, 1 warn, 0 no data')
 })
 
 t.test('with Datadog as primary, metrics <q> answers from Datadog', async (t) => {

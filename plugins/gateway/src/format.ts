@@ -19,12 +19,12 @@ export interface SummaryData {
 
 export const summaryFormatter: FormatterSpec<SummaryData> = {
   kind: 'gateway.summary',
-  format: (d, { budget }) => fitLines([`gateway ${statusWord(d.status)} ${d.text}`, ...d.extra], budget)
+  format: (d, ctx) => fitLines([`gateway ${statusWord(d.status)} ${d.text}`, ...d.extra], ctx)
 }
 
 export const kongNodeFormatter: FormatterSpec<KongNode> = {
   kind: 'gateway.kong-node',
-  format (node, { budget }) {
+  format (node, ctx) {
     const s = node.server
     const n = (key: string): string => (typeof s[key] === 'number' ? formatNumber(s[key]) : '?')
     const name = ['kong', node.version, node.hostname === undefined ? undefined : `(${node.hostname})`].filter(Boolean).join(' ')
@@ -33,7 +33,7 @@ export const kongNodeFormatter: FormatterSpec<KongNode> = {
       `conns ${n('connections_active')} active, ${n('connections_reading')} reading, ${n('connections_writing')} writing, ${n('connections_waiting')} waiting`,
       `requests ${n('total_requests')}, accepted ${n('connections_accepted')}, handled ${n('connections_handled')}`,
       `${formatCount(node.services, 'services')}, ${formatCount(node.routes, 'routes')}, ${formatCount(node.upstreams, 'upstreams')}`
-    ], budget)
+    ], ctx)
   }
 }
 
@@ -42,10 +42,26 @@ const HEALTH_WORD: Readonly<Record<string, string>> = {
   UNHEALTHY: 'UNHEALTHY', DNS_ERROR: 'DNS ERROR', HEALTHCHECKS_OFF: 'health checks off', HEALTHY: 'healthy'
 }
 
-/** Unhealthy targets first (then unknown states, checks off, healthy), each group by upstream and target. */
+/** `healthy: cart 4/6, checkout 6/6`: healthy targets counted per upstream, their addresses are not what is wanted. */
+function healthyLine (targets: UpstreamsData['targets']): string | undefined {
+  const per = new Map<string, { healthy: number, all: number }>()
+  for (const t of targets) {
+    const n = per.get(t.upstream) ?? { healthy: 0, all: 0 }
+    n.all++
+    if (t.health === 'HEALTHY') n.healthy++
+    per.set(t.upstream, n)
+  }
+  const counts = [...per].filter(([, n]) => n.healthy > 0).map(([u, n]) => `${u} ${n.healthy}/${n.all}`)
+  return counts.length === 0 ? undefined : `healthy: ${counts.join(', ')}`
+}
+
+/**
+ * Targets that are not healthy one per line, unhealthy first (then unknown states, checks off), by upstream and
+ * target; then the healthy ones counted per upstream on one line.
+ */
 export const upstreamsFormatter: FormatterSpec<UpstreamsData> = {
   kind: 'gateway.upstreams',
-  format (d, { budget }) {
+  format (d, ctx) {
     if (d.upstreams === 0) return 'kong has no upstreams'
     const rank = (h: string): number => HEALTH_ORDER[h] ?? 2
     const targets = [...d.targets].sort((a, b) => rank(a.health) - rank(b.health) ||
@@ -59,8 +75,9 @@ export const upstreamsFormatter: FormatterSpec<UpstreamsData> = {
       ...(off > 0 ? [`${off} with health checks off`] : [])
     ]
     const head = targets.length === 0 ? `no targets${scope}` : `${counts.join(', ')}${scope}`
-    const lines = targets.map((t) => `${t.upstream} ${t.target} ${HEALTH_WORD[t.health] ?? t.health}`)
-    return fitLines([head, ...lines], budget)
+    const lines = targets.filter((t) => t.health !== 'HEALTHY').map((t) => `${t.upstream} ${t.target} ${HEALTH_WORD[t.health] ?? t.health}`)
+    const healthyCounts = healthyLine(targets)
+    return fitLines([head, ...lines, ...(healthyCounts === undefined ? [] : [healthyCounts])], ctx)
   }
 }
 
@@ -71,9 +88,9 @@ function windowLine (w: WindowStats): string {
 
 export const awsMetricsFormatter: FormatterSpec<AwsMetrics> = {
   kind: 'gateway.aws-metrics',
-  format (m, { budget }) {
+  format (m, ctx) {
     const head = `api gateway ${m.api} ${m.stage}${m.empty ? ': no datapoints in 15m (no traffic, or check apiName and stage)' : ''}`
-    return fitLines([head, windowLine(m.short), windowLine(m.long)], budget)
+    return fitLines([head, windowLine(m.short), windowLine(m.long)], ctx)
   }
 }
 
@@ -81,13 +98,13 @@ const ROW_ORDER: Readonly<Record<HealthStatus, number>> = { down: 0, degraded: 1
 
 export const customFieldsFormatter: FormatterSpec<readonly FieldRow[]> = {
   kind: 'gateway.custom-fields',
-  format (rows, { budget }) {
+  format (rows, ctx) {
     const sorted = [...rows].sort((a, b) => ROW_ORDER[a.status] - ROW_ORDER[b.status])
     const lines = sorted.map((r) => {
       const what = r.shown ?? r.note ?? '?'
       const flag = r.status === 'ok' ? '' : ` ${statusWord(r.status)}${r.shown !== undefined && r.note !== undefined ? ` (${r.note})` : ''}`
       return `${r.field} ${r.path}: ${what}${flag}`
     })
-    return fitLines(lines.length === 0 ? ['no fields configured'] : lines, budget)
+    return fitLines(lines.length === 0 ? ['no fields configured'] : lines, ctx)
   }
 }

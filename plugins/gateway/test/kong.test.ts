@@ -46,7 +46,7 @@ t.test('gateway status details the node: version, db, connections, requests, cou
   ].join('\n'))
 })
 
-t.test('gateway upstreams lists unhealthy targets first', async (t) => {
+t.test('gateway upstreams lists targets that are not healthy first, and counts the healthy ones per upstream', async (t) => {
   const kong = await seededKong(t)
   const op = await gatewayOperator(t, { type: 'kong', url: kong.url, adminKey: TOKEN })
   const reply = await sms(t, op, 'gateway upstreams')
@@ -55,9 +55,7 @@ t.test('gateway upstreams lists unhealthy targets first', async (t) => {
     'api-up 10.0.0.7:8080 UNHEALTHY',
     'auth-up auth.internal:443 DNS ERROR',
     'auth-up 10.0.1.2:443 health checks off',
-    'api-up 10.0.0.8:8080 healthy',
-    'auth-up 10.0.1.1:443 healthy',
-    'web-up 10.0.2.1:80 healthy'
+    'healthy: api-up 1/2, auth-up 1/3, web-up 1/1'
   ].join('\n'))
   t.same(kong.requestsTo(/\/health$/).map((r) => r.path).sort(),
     ['/upstreams/api-up/health', '/upstreams/auth-up/health', '/upstreams/web-up/health'])
@@ -89,7 +87,8 @@ t.test('health gateway and status show one line for the kong gateway', async (t)
   const kong = await seededKong(t)
   const op = await gatewayOperator(t, { type: 'kong', url: kong.url, adminKey: TOKEN })
   t.match(await op.exec('health gateway'), /^gateway DEGRADED 2 unhealthy, 17 conns, 3\/5 targets healthy, health checks off for 1 target \(\d+ms\)$/)
-  t.match(await op.exec('status'), /^gateway DEGRADED 2 unhealthy, 17 conns, 3\/5 targets healthy, health checks off for 1 target$/m)
+  t.equal(await op.statusLine('gateway'), 'gateway DEGRADED 2 unhealthy, 17 conns, 3/5 targets healthy, health checks off for 1 target')
+  t.match(await op.exec('status'), /(: |; )gateway DEGRADED 2 unhealthy, 17 conns, 3\/5 targets healthy, health checks off for 1 target[.;]/, 'status leads with it')
 })
 
 t.test('a healthy kong node is ok; an unreachable database degrades it', async (t) => {
@@ -108,7 +107,7 @@ t.test('every target unhealthy means traffic is not getting through: DOWN', asyn
   t.teardown(async () => { await kong.close() })
   kong.seedUpstreamHealth('api-up', [{ target: '10.0.0.7:8080', health: 'UNHEALTHY' }])
   const op = await gatewayOperator(t, { type: 'kong', url: kong.url })
-  t.match(await op.exec('status'), /^gateway DOWN 1 unhealthy, 17 conns, 0\/1 targets healthy$/m)
+  t.equal(await op.statusLine('gateway'), 'gateway DOWN 1 unhealthy, 17 conns, 0/1 targets healthy')
 })
 
 t.test('a kong without upstreams says so', async (t) => {
@@ -135,10 +134,27 @@ t.test('HEALTHCHECKS_OFF is reported as health checks off on its own, never coun
     { target: '10.0.3.2:80', health: 'HEALTHCHECKS_OFF' }
   ])
   const op = await gatewayOperator(t, { type: 'kong', url: kong.url })
-  t.match(await op.exec('status'), /^gateway ok 17 conns, health checks off for 2 targets$/m, 'no "2/2 targets healthy": nobody checked them')
+  t.equal(await op.statusLine('gateway'), 'gateway ok 17 conns, health checks off for 2 targets', 'no "2/2 targets healthy": nobody checked them')
   t.equal(await op.exec('gateway upstreams'), '2 with health checks off in 1 upstreams\nlegacy-up 10.0.3.1:80 health checks off\nlegacy-up 10.0.3.2:80 health checks off')
 
   kong.seedUpstreamHealth('api-up', [{ target: '10.0.0.7:8080', health: 'UNHEALTHY' }])
-  t.match(await op.exec('status'), /^gateway DEGRADED 1 unhealthy, 17 conns, 0\/1 targets healthy, health checks off for 2 targets$/m,
+  t.equal(await op.statusLine('gateway'), 'gateway DEGRADED 1 unhealthy, 17 conns, 0/1 targets healthy, health checks off for 2 targets',
     'the only checked target is down, but Kong still sends traffic to the unchecked ones: DEGRADED, not DOWN')
+})
+
+t.test('many targets that are not healthy: the first reply says +N more, and more sends the rest', async (t) => {
+  const kong = await fakeKong()
+  t.teardown(async () => { await kong.close() })
+  kong.seedUpstreamHealth('big-up', Array.from({ length: 40 }, (_, i) => ({ target: `10.9.0.${i + 1}:8080`, health: i < 38 ? 'UNHEALTHY' : 'HEALTHY' })))
+  const op = await gatewayOperator(t, { type: 'kong', url: kong.url })
+  const reply = await sms(t, op, 'gateway upstreams')
+  const lines = reply.split('\n')
+  t.equal(lines[0], '2/40 targets healthy, 38 unhealthy in 1 upstreams')
+  t.match(lines.at(-1), /^\+\d+ more: text MORE$/)
+  const first = await op.exec('more', { channel: 'sms' })
+  t.match(first, /^big-up 10\.9\.0\.\d+:8080 UNHEALTHY\n/, 'more goes on with the targets left out')
+  let rest = first
+  for (let page = first; !/\n\((\d+)\/\1\)$/.test(page) && /MORE$/.test(page);) rest += `\n${page = await op.exec('more', { channel: 'sms' })}`
+  t.match(rest, /\nhealthy: big-up 2\/40(\n|$)/, 'down to the healthy count')
+  t.equal(rest.match(/ UNHEALTHY/g)!.length + lines.length - 2, 38, 'every unhealthy target once')
 })

@@ -1,4 +1,4 @@
-import { countSegments, fitLines, formatNumber, truncate } from '@operator/core'
+import { continuesWithMore, countSegments, fitLines, formatNumber, truncate, type LineBudget } from '@operator/core'
 import type { ErrorCounts, LogLine, SearchResult } from './drivers/types.js'
 
 export interface SearchView extends SearchResult {
@@ -42,25 +42,31 @@ const MIN_WIDTH = 40
 
 /**
  * Header plus as many lines as fit: every line cut to the same width so the reply fits the budget's characters and,
- * for text that turns UCS-2 (emoji, CJK), its segments too; lines that cannot fit become `+N more`.
+ * for text that turns UCS-2 (emoji, CJK), its segments too; lines that cannot fit become `+N more` (`+N more: text
+ * MORE` given a context with `overflow`, which then gets them whole for `more`).
  */
-function fitToSegments (header: string, lines: readonly string[], budget: number): string {
+function fitToSegments (header: string, lines: readonly string[], within: LineBudget): string {
+  const budget = typeof within === 'number' ? within : within.budget
+  const overflow = typeof within === 'number' ? undefined : within.overflow
   const allowed = segmentsFor(budget)
   let text = header
   for (let shown = lines.length; shown >= 1; shown--) {
     const left = lines.length - shown
-    const tail = left > 0 ? [`+${left} more`] : []
+    const tail = left > 0 ? [overflow !== undefined ? continuesWithMore(left) : `+${left} more`] : []
     const room = budget - header.length - shown - (left > 0 ? tail[0]!.length + 1 : 0)
     let width = Math.max(MIN_WIDTH, Math.floor(room / shown))
     for (;;) {
       text = [header, ...lines.slice(0, shown).map((l) => truncate(l, width)), ...tail].join('\n')
-      if (text.length <= budget && countSegments(text).segments <= allowed) return text
+      if (text.length <= budget && countSegments(text).segments <= allowed) {
+        overflow?.(lines.slice(shown))
+        return text
+      }
       if (width <= MIN_WIDTH) break
       width = Math.max(MIN_WIDTH, Math.floor(width * 0.85))
     }
   }
   // One line does not fit even at the narrowest: let core paginate rather than lose it.
-  return fitLines([header, ...lines], budget)
+  return fitLines([header, ...lines], within)
 }
 
 /** Exact below 100k (a count is read digit by digit), then `1.23M`. */
@@ -72,7 +78,7 @@ function count (n: number, atLeast: boolean): string {
   return `${whole(n)}${atLeast ? '+' : ''}`
 }
 
-export function formatSearch (view: SearchView, budget: number): string {
+export function formatSearch (view: SearchView, budget: LineBudget): string {
   const quoted = truncate(view.text.replace(/\s+/g, ' '), 40)
   if (view.total === 0 && view.lines.length === 0) {
     return view.atLeast
@@ -84,7 +90,7 @@ export function formatSearch (view: SearchView, budget: number): string {
   return fitToSegments(header, view.lines.map((l) => logLine(l, view.timeZone)), budget)
 }
 
-export function formatErrors (view: ErrorsView, budget: number): string {
+export function formatErrors (view: ErrorsView, budget: LineBudget): string {
   if (view.total === 0) return `No error lines in the last ${view.label}.`
   const header = `${count(view.total, view.atLeast)} error line${view.total === 1 && !view.atLeast ? '' : 's'} in ${view.label}:`
   const shown = view.services.map((s) => `${s.service} ${whole(s.count)}`)

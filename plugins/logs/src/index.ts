@@ -51,8 +51,8 @@ export default definePlugin<LogsConfig>({
     const driver = createDriver(config, (url, options) => op.http(url, options))
     op.onClose(async () => { await driver.close?.() })
 
-    op.formatter<SearchView>({ kind: 'logs.search', format: (data, ctx) => formatSearch(data, ctx.budget) })
-    op.formatter<ErrorsView>({ kind: 'logs.errors', format: (data, ctx) => formatErrors(data, ctx.budget) })
+    op.formatter<SearchView>({ kind: 'logs.search', format: (data, ctx) => formatSearch(data, ctx) })
+    op.formatter<ErrorsView>({ kind: 'logs.errors', format: (data, ctx) => formatErrors(data, ctx) })
 
     op.command({
       name: 'logs',

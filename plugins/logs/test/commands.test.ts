@@ -66,6 +66,14 @@ t.test('formatters stay within the budget for any result', (t) => {
   t.match(errors, /^2000 error lines in 1h:\nservice-number-0 40\n/)
   t.match(errors, /\+\d+ more$/)
   t.ok(countSegments(errors).segments <= 3)
+  // Given the reply's context, the services left out go to `more`, and the reply says so.
+  let rest: readonly string[] = ['stale']
+  const paged = formatErrors({ total: 2000, atLeast: false, services, label: '1h', backend: 'elasticsearch' }, { budget: 459, overflow: (l) => { rest = l } })
+  const left = Number(/\n\+(\d+) more: text MORE$/.exec(paged)?.[1])
+  t.equal(rest.length, left, `the ${left} services left out are handed over`)
+  t.equal(rest.at(-1), 'other 1180', 'down to the lines not listed by service')
+  formatErrors({ total: 3, atLeast: false, services: [{ service: 'a', count: 3 }], label: '15m', backend: 'x' }, { budget: 459, overflow: (l) => { rest = l } })
+  t.same(rest, [], 'none when all fit')
   t.equal(formatErrors({ total: 3, atLeast: false, services: [{ service: 'a', count: 1 }], label: '15m', backend: 'x' }, 459), '3 error lines in 15m:\na 1\nother 2')
   t.equal(formatSearch({ total: 1, atLeast: false, lines: [], text: 'x', label: '15m', backend: 'x', timeZone: 'UTC' }, 459), '1 match in 15m.')
   t.equal(formatSearch({ total: 1, atLeast: false, lines: [{ timeMs: 0, message: ' \n ' }], text: 'x', label: '15m', backend: 'x', timeZone: 'UTC' }, 459),

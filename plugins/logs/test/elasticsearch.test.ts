@@ -157,11 +157,11 @@ t.test('health and status read _cluster/health: green ok, yellow degraded, red d
   const es = await seeded(t)
   const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
   t.match(await sms(t, op, 'health logs'), /^logs ok green, 3 nodes \(\d+ms\)$/)
-  t.match(await sms(t, op, 'status'), /^logs ok green, 3 nodes, 10 errors in 15m$/m)
+  t.equal(await op.statusLine('logs'), 'logs ok green, 3 nodes, 10 errors in 15m')
   es.setClusterHealth({ status: 'yellow', unassigned_shards: 4 })
   t.match(await sms(t, op, 'health logs'), /^logs DEGRADED yellow, 3 nodes, 4 unassigned shards/)
   es.setClusterHealth({ status: 'red', number_of_nodes: 1, unassigned_shards: 1 })
-  t.match(await sms(t, op, 'status'), /^logs DOWN red, 1 node, 1 unassigned shard/m)
+  t.match(await sms(t, op, 'status'), /(: |; )logs DOWN red, 1 node, 1 unassigned shard/)
   t.ok(es.requestsTo('/_cluster/health', 'GET').length >= 4)
 })
 
@@ -182,7 +182,7 @@ t.test('status is DEGRADED, with the error count unknown, when the cluster answe
   const es = await seeded(t)
   const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
   es.fault(/\/_search$/, { status: 500, body: 'boom' })
-  t.match(await sms(t, op, 'status'), /^logs DEGRADED green, 3 nodes, errors unknown \(elasticsearch failed \(HTTP 500\)\)$/m)
+  t.match(await sms(t, op, 'status'), /(: |; )logs DEGRADED green, 3 nodes, errors unknown \(elasticsearch failed \(HTTP 500\)\)[.;]/)
   t.match(await sms(t, op, 'health logs'), /^logs ok green, 3 nodes/, 'the health check reads the cluster, which answers')
 })
 

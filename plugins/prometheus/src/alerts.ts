@@ -18,10 +18,12 @@ export function alertsData (alerts: readonly ApiAlert[], now: number): AlertsDat
     if (alert.state !== 'firing') continue
     const labels = alert.labels ?? {}
     const activeAt = alert.activeAt === undefined ? Number.NaN : Date.parse(alert.activeAt)
+    const summary = alert.annotations?.summary?.trim()
     const line: AlertLine = {
       name: labels.alertname ?? 'unnamed',
       severity: (labels.severity ?? 'none').toLowerCase(),
       labels,
+      ...(summary === undefined || summary === '' ? {} : { summary }),
       ...(Number.isNaN(activeAt) ? {} : { forMs: Math.max(0, now - activeAt) })
     }
     firing.push(line)

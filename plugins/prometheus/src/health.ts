@@ -28,9 +28,9 @@ export function healthCheck (api: PrometheusApi): HealthCheckSpec {
 }
 
 /**
- * `prometheus ok 142/145 up, 3 firing`. The line reports Prometheus itself: ok while it answers both questions
- * (down targets and firing alerts are in the text, and `alerts` / `metrics down` say more); degraded when one of
- * the two answers fails or no target at all is up; down when neither answers.
+ * `prometheus ok 145/145 up, 3 firing`, or `prometheus DEGRADED 3/145 targets down, 3 firing`: a target that is down
+ * is something not being watched, so the line says DEGRADED (`metrics down` names them); it is degraded too when one
+ * of the two answers fails, and down when neither answers. Firing alerts are counted (`alerts` lists them).
  */
 export function statusLine (api: PrometheusApi): StatusLineSpec {
   return {
@@ -45,8 +45,10 @@ export function statusLine (api: PrometheusApi): StatusLineSpec {
       if (targets.status === 'fulfilled') {
         const total = targets.value.length
         const up = targets.value.filter((t) => t.health === 'up').length
-        parts.push(`${up}/${total} up`)
-        if (total > 0 && up === 0) status = 'degraded'
+        // `unknown` is a target not scraped yet: not down, but not up either.
+        const down = targets.value.filter((t) => t.health === 'down').length
+        parts.push(down > 0 ? `${down}/${total} targets down` : `${up}/${total} up`)
+        if (down > 0 || (total > 0 && up === 0)) status = 'degraded'
       } else {
         parts.push('targets unknown')
         status = 'degraded'

@@ -5,7 +5,7 @@ import { startExporter, startPrometheus, freePort, requireBinary, waitUntil, typ
 import prometheus from '../src/index.js'
 
 // One real Prometheus for the whole file: it scrapes a fixture exporter with known series and a target that is
-// down, and evaluates rules of which four alerts fire.
+// down, and evaluates rules of which six alerts fire (TargetDown for the dead target, and an always-firing watchdog).
 const FIXTURE = [
   '# TYPE fixture_temperature_celsius gauge',
   'fixture_temperature_celsius{room="kitchen"} 21.5',
@@ -13,7 +13,12 @@ const FIXTURE = [
   'fixture_temperature_celsius{room="server"} 41.123',
   '# TYPE fixture_queue_bytes gauge',
   'fixture_queue_bytes{queue="mail"} 1234567',
-  ...Array.from({ length: 150 }, (_, i) => `fixture_many{id="series-${String(i).padStart(3, '0')}",zone="eu-west-1"} ${i * 1.5}`)
+  ...Array.from({ length: 150 }, (_, i) => `fixture_many{id="series-${String(i).padStart(3, '0')}",zone="eu-west-1"} ${i * 1.5}`),
+  '# TYPE fixture_latency_seconds histogram',
+  'fixture_latency_seconds_bucket{le="0.1"} 5',
+  'fixture_latency_seconds_bucket{le="+Inf"} 7',
+  'fixture_latency_seconds_sum 0.42',
+  'fixture_latency_seconds_count 7'
 ].join('\n')
 
 const RULES = {
@@ -23,7 +28,9 @@ const RULES = {
       { alert: 'FixtureHot', expr: 'fixture_temperature_celsius > 40', labels: { severity: 'critical' }, annotations: { summary: 'server room is hot' } },
       { alert: 'FixtureWarm', expr: 'fixture_temperature_celsius > 22', labels: { severity: 'warning' } },
       { alert: 'FixtureNoSeverity', expr: 'vector(1)' },
-      { alert: 'FixtureSlow', expr: 'vector(1)', for: '1h', labels: { severity: 'critical' } }
+      { alert: 'FixtureSlow', expr: 'vector(1)', for: '1h', labels: { severity: 'critical' } },
+      { alert: 'TargetDown', expr: 'up == 0', labels: { severity: 'critical' } },
+      { alert: 'Watchdog', expr: 'vector(1)', labels: { severity: 'none' }, annotations: { summary: 'always firing, to show alerting works' } }
     ]
   }]
 }
@@ -47,8 +54,8 @@ t.test('against a real Prometheus', { skip }, async (t) => {
   await waitUntil(async () => {
     const res = await fetch(`${server.url}/api/v1/alerts`)
     const body = await res.json() as { data: { alerts: Array<{ state: string }> } }
-    return body.data.alerts.filter((a) => a.state === 'firing').length === 4
-  }, { timeoutMs: 30_000, intervalMs: 250, what: 'four firing alerts' })
+    return body.data.alerts.filter((a) => a.state === 'firing').length === 6
+  }, { timeoutMs: 30_000, intervalMs: 250, what: 'six firing alerts' })
 
   const op: TestOperator = await createTestOperator({
     plugins: [{ plugin: prometheus, config: { url: server.url, queries: { temp: 'fixture_temperature_celsius', up: '' } } }]
@@ -100,43 +107,67 @@ t.test('against a real Prometheus', { skip }, async (t) => {
     t.notMatch(res.reply, /invalid parameter/)
   })
 
-  t.test('many series stay within three SMS segments and say how many were left out', async (t) => {
-    const res = await op.dispatch('metrics fixture_many', { channel: 'sms' })
-    t.equal(res.pages, 1)
+  t.test('many series stay within three SMS segments, say how many were left out, and more sends them', async (t) => {
+    const res = await op.dispatch('metrics fixture_many', { channel: 'sms', id: 'many' })
+    t.ok(res.pages > 1, 'the rest waits for more')
     t.ok(countSegments(res.reply).segments <= 3, `${countSegments(res.reply).segments} segments`)
     const lines = res.reply.split('\n')
     t.equal(lines[0], 'series-149 224')
     t.equal(lines[1], 'series-148 222')
-    t.match(lines[lines.length - 1], /^\+\d+ more$/)
+    t.match(lines[lines.length - 1], /^\+\d+ more: text MORE$/)
     const more = Number(/\+(\d+) more/.exec(res.reply)![1])
     t.equal(lines.length - 1 + more, 150, 'shown plus left out is every series')
+    const next = await op.exec('more', { channel: 'sms', id: 'many' })
+    t.match(next, new RegExp(`^series-${150 - lines.length} `), 'more starts with the first series left out')
   })
 
-  t.test('metrics alone lists the named queries', async (t) => {
-    const reply = await op.exec('metrics')
-    t.match(reply, /^Named queries \(metrics <name> \[over 1h\]\):\n/)
-    t.match(reply, /\ncpu: 100 \* \(1 - avg by \(instance\)/)
-    t.match(reply, /\ntemp: fixture_temperature_celsius/)
-    t.notMatch(reply, /\nup: /, 'the default removed by config is gone')
+  t.test('series told apart by metric name keep it, those with an le label too: no bare values', async (t) => {
+    const lines = (await op.exec('metrics {__name__=~"fixture_latency_seconds.*"}')).split('\n')
+    t.same([...lines].sort(), [
+      'fixture_latency_seconds_bucket +Inf 7',
+      'fixture_latency_seconds_bucket 0.1 5',
+      'fixture_latency_seconds_count 7',
+      'fixture_latency_seconds_sum 0.42'
+    ])
   })
 
-  t.test('alerts lists firing alerts most severe first with how long they have fired', async (t) => {
+  t.test('many series of one value answer in one line, and more lists them', async (t) => {
+    t.equal(await op.exec('metrics fixture_many * 0', { id: 'zero' }), 'All 150 series are 0 (by id). Text MORE to list them.')
+    t.match(await op.exec('more', { id: 'zero' }), /^series-\d{3} 0\nseries-\d{3} 0\n/)
+  })
+
+  t.test('metrics alone names the named queries on one line, and more sends their PromQL', async (t) => {
+    const reply = await op.exec('metrics', { id: 'list' })
+    t.equal(reply, 'Named queries: down, cpu, memory, disk, errors, temp. Text metrics <name> [over 1h], or MORE for their PromQL.',
+      'the default removed by config is gone')
+    const promql = await op.exec('more', { id: 'list' })
+    t.match(promql, /^down: up == 0\ncpu: 100 \* \(1 - avg by \(instance\)/)
+    t.match(promql, /\ntemp: fixture_temperature_celsius$/)
+  })
+
+  t.test('alerts lists firing alerts most severe first, each saying what it is about', async (t) => {
     const lines = (await op.exec('alerts')).split('\n')
-    t.equal(lines[0], '4 firing, 1 pending:')
-    t.match(lines[1], /^critical FixtureHot server \d+(ms|s|m\d*s?)$/)
-    t.match(lines[2], /^warning FixtureWarm (server|office) \d/)
-    t.match(lines[3], /^warning FixtureWarm (server|office) \d/)
-    t.match(lines[4], /^none FixtureNoSeverity \d/)
-    t.equal(lines.length, 5)
+    t.equal(lines[0], '6 firing, 1 pending:')
+    const age = String.raw`\d+(ms|s|m\d*s?)`
+    t.same(lines.slice(1, 3).map((l) => l.split(' ')[1]).sort(), ['FixtureHot', 'TargetDown'], 'the critical ones first')
+    // TargetDown carries instance and job, which the watchdog lacks: they are what it is about, not dropped.
+    t.ok(lines.some((l) => new RegExp(`^critical TargetDown ${age} 127\\.0\\.0\\.1:${deadPort} gone$`).test(l)), 'TargetDown names its target')
+    t.ok(lines.some((l) => new RegExp(`^critical FixtureHot ${age} ${exporter.target.replace(/\./g, '\\.')} fixture server$`).test(l)), 'FixtureHot names its room')
+    t.match(lines[3], new RegExp(`^warning FixtureWarm x2 ${age}: office, server$`), 'one rule firing twice: one line, told apart by room')
+    t.same(lines.slice(4).map((l) => l.replace(new RegExp(` ${age}`), '')).sort(), [
+      'none FixtureNoSeverity',
+      'none Watchdog always firing, to show alerting works'
+    ], 'an alert with no labels of its own shows its summary')
+    t.equal(lines.length, 6)
   })
 
   t.test('health prometheus checks healthy and ready with latency', async (t) => {
     t.match(await op.exec('health prometheus'), /^prometheus ok healthy and ready \(\d+ms\)$/)
   })
 
-  t.test('status shows targets up out of total and firing alerts', async (t) => {
+  t.test('status says DEGRADED with targets down, and counts firing alerts', async (t) => {
     const reply = await op.exec('status')
-    t.match(reply, /(^|\n)prometheus ok 1\/2 up, 4 firing(\n|$)/)
+    t.match(reply, /^\d of 2 not ok: (.*; )?prometheus DEGRADED 1\/2 targets down, 6 firing(\.|;)/)
   })
 
   t.test('with a second metrics provider, the primary answers metrics and the source word picks Prometheus', async (t) => {

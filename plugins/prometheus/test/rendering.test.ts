@@ -92,11 +92,40 @@ t.test('alerts: severity order, unknown severities last, pending counted, missin
     { state: 'firing', labels: { alertname: 'Down', severity: 'error', host: 'd' }, activeAt: '2026-11-23T17:00:00Z' },
     { state: 'inactive', labels: { alertname: 'Old' } }
   ], now)
-  t.equal(formatAlerts(data, SMS), '4 firing, 1 pending:\nerror Down d 1d2h\nerror Down c 30s\ninfo DiskFull a 1h\npage Odd b')
+  t.equal(formatAlerts(data, SMS), '4 firing, 1 pending:\nerror Down x2 1d2h: c, d\ninfo DiskFull 1h a\npage Odd b')
   t.equal(formatAlerts(alertsData([{ state: 'pending', labels: { alertname: 'Soon' } }], now), SMS), 'No alerts firing, 1 pending.')
   t.equal(formatAlerts(alertsData([], now), SMS), 'No alerts firing.')
   const lone = alertsData([{ state: 'firing', labels: { alertname: 'Hot', severity: 'critical', room: 'server', job: 'x' }, activeAt: '2026-11-24T18:58:00Z' }], now)
-  t.equal(formatAlerts(lone, SMS), '1 firing:\ncritical Hot x server 2m')
+  t.equal(formatAlerts(lone, SMS), '1 firing:\ncritical Hot 2m x server', 'a lone alert keeps its labels, identity first')
+})
+
+t.test('alerts: each says what tells it apart, even a label only some alerts carry, else its summary', async (t) => {
+  const now = Date.parse('2026-11-24T19:00:00Z')
+  const at = '2026-11-24T18:59:46Z'
+  // The case from the field: TargetDown beside an always-firing watchdog used to lose its target.
+  const targetDown = alertsData([
+    { state: 'firing', labels: { alertname: 'TargetDown', severity: 'critical', instance: '10.0.0.7:9100', job: 'node' }, activeAt: at },
+    { state: 'firing', labels: { alertname: 'Watchdog', severity: 'none' }, annotations: { summary: 'Always firing, to prove the pipeline works' }, activeAt: at },
+    { state: 'firing', labels: { alertname: 'PodCrash', severity: 'warning', pod: 'cart-1', namespace: 'shop' }, activeAt: at }
+  ], now)
+  t.equal(formatAlerts(targetDown, SMS), '3 firing:\ncritical TargetDown 14s 10.0.0.7:9100 node\nwarning PodCrash 14s shop cart-1\nnone Watchdog 14s Always firing, to prove the pipeline works')
+  // Labels every alert shares say nothing; one rule's alerts are told apart by what differs between them.
+  const shared = alertsData([
+    { state: 'firing', labels: { alertname: 'Slow', severity: 'warning', cluster: 'eu', service: 'cart' }, annotations: { summary: 'cart is slow' } },
+    { state: 'firing', labels: { alertname: 'Slow', severity: 'warning', cluster: 'eu', service: 'search' } },
+    { state: 'firing', labels: { alertname: 'Full', severity: 'warning', cluster: 'eu' }, annotations: { summary: '  disk 95% full  ' } },
+    { state: 'firing', labels: { alertname: 'Twin', severity: 'info', cluster: 'eu' }, annotations: { summary: 'first' } },
+    { state: 'firing', labels: { alertname: 'Twin', severity: 'info', cluster: 'eu' }, annotations: { summary: '' } },
+    { state: 'firing', labels: { alertname: 'Bare', severity: 'info', cluster: 'eu' } }
+  ], now)
+  t.equal(formatAlerts(shared, SMS), '6 firing:\nwarning Full disk 95% full\nwarning Slow x2: cart, search\ninfo Bare\ninfo Twin x2: ?, first')
+  // Many alerts of one rule share a line, wrapped, ordered as numbers are.
+  const many = alertsData(Array.from({ length: 30 }, (_, i) => ({ state: 'firing', labels: { alertname: 'Hot', severity: 'critical', host: `web-${i + 1}` }, activeAt: at })), now)
+  const lines = formatAlerts(many, SMS).split('\n')
+  t.equal(lines[0], '30 firing:')
+  t.match(lines[1], /^critical Hot x30 14s: web-1, web-2, web-3, /)
+  t.ok(lines.every((l) => l.length <= 120), 'no line longer than 120 characters')
+  t.match(lines.at(-1), /web-29, web-30$/)
 })
 
 t.test('the named query list fits, and says when there are none', async (t) => {
@@ -104,7 +133,39 @@ t.test('the named query list fits, and says when there are none', async (t) => {
   const reply = formatQueries({ queries: many }, SMS)
   t.ok(countSegments(reply).segments <= 3)
   t.match(reply, /\n\+\d+ more$/)
+  let rest: readonly string[] = []
+  const paged = formatQueries({ queries: many }, { ...SMS, overflow: (l) => { rest = l } })
+  t.match(paged, /^Named queries: q0, q1, .*, q39\. Text metrics <name> \[over 1h\], or MORE for their PromQL\.$/, 'every name on one line')
+  t.ok(countSegments(paged).segments <= 3)
+  t.equal(rest.length, 40, 'every definition follows with more')
   t.equal(formatQueries({ queries: [] }, SMS), 'No named queries. Text metrics <PromQL>.')
+})
+
+t.test('series that differ by metric name keep it, also when some differ by another label too', async (t) => {
+  const data = instantData('{__name__=~"tsdb.*"}', undefined, {
+    resultType: 'vector',
+    result: [
+      { metric: { __name__: 'tsdb_bytes', job: 'p' }, value: [1, '1800000000000'] },
+      { metric: { __name__: 'tsdb_bucket', job: 'p', le: '0.5' }, value: [1, '3'] },
+      { metric: { __name__: 'tsdb_bucket', job: 'p', le: '+Inf' }, value: [1, '4'] },
+      { metric: { __name__: 'tsdb_errors', job: 'p' }, value: [1, '0'] }
+    ]
+  })
+  t.equal(formatInstant(data, SMS), 'tsdb_bytes 1.8T\ntsdb_bucket +Inf 4\ntsdb_bucket 0.5 3\ntsdb_errors 0', 'no bare values')
+})
+
+t.test('many series of one value answer in a line; the series follow with more, or below it without more', async (t) => {
+  const result = Array.from({ length: 6 }, (_, i) => ({ metric: { instance: `h${i}`, job: 'node' }, value: [1, '1'] as [number, string] }))
+  const data = instantData('up', undefined, { resultType: 'vector', result })
+  let rest: readonly string[] = []
+  t.equal(formatInstant(data, { ...SMS, overflow: (l) => { rest = l } }), 'All 6 series are 1 (by instance). Text MORE to list them.')
+  t.same(rest, ['h0 1', 'h1 1', 'h2 1', 'h3 1', 'h4 1', 'h5 1'])
+  t.equal(formatInstant(data, { channel: 'json', budget: 459 }), 'All 6 series are 1 (by instance).\nh0 1\nh1 1\nh2 1\nh3 1\nh4 1\nh5 1')
+  t.equal(formatInstant(instantData('up', undefined, { resultType: 'vector', result: result.slice(0, 3) }), SMS), 'h0 1\nh1 1\nh2 1', 'a few are listed')
+  const range = rangeData('up', 'up', '1h', 60, { resultType: 'matrix', result: result.map((r) => ({ metric: r.metric, values: [[1, '1'], [2, '1']] as Array<[number, string]> })) })
+  t.equal(formatRange(range, { ...SMS, overflow: () => {} }), 'up over 1h, min/avg/max/last: All 6 series are 1/1/1/1 (by instance). Text MORE to list them.')
+  const noLabels = instantData('x', undefined, { resultType: 'vector', result: Array.from({ length: 4 }, () => ({ metric: {}, value: [1, '0'] as [number, string] })) })
+  t.equal(formatInstant(noLabels, { ...SMS, overflow: () => {} }), 'All 4 series are 0. Text MORE to list them.')
 })
 
 t.test('replies heavy in two-septet characters or outside GSM-7 still fit three segments', async (t) => {

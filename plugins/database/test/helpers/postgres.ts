@@ -76,3 +76,4 @@ export async function until<T> (what: string, check: () => Promise<T | undefined
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }
+
