@@ -51,8 +51,9 @@ export class FreeTextReader {
       case 'reply':
         return { kind: 'reply', text: reading.text, code: undefined }
       case 'unclear': {
-        const tries = reading.closest.slice(0, 3).map(commandLine)
-        const text = tries.length === 0 ? `Not sure what you meant. ${HELP_HINT}` : `Not sure what you meant. Try: ${tries.join(' | ')}. ${HELP_HINT}`
+        // Nothing close: the usual `Unknown command` answer, which suggests a command the first word may mistype.
+        if (reading.closest.length === 0) return UNKNOWN
+        const text = `Not sure what you meant. Try: ${reading.closest.slice(0, 3).map(commandLine).join(' | ')}. ${HELP_HINT}`
         return { kind: 'reply', text, code: 'OPR_ERR_COMMAND_UNKNOWN' }
       }
       case 'choose': {

@@ -83,6 +83,8 @@ export class Reader {
 
     const mistyped = this.#mistypedCommand(typed[0]!)
     if (mistyped !== undefined) {
+      // One word: `Unknown command 'helth'. Did you mean 'health'?` asks first. With arguments, the typo is clear.
+      if (words.length === 1) return { interpretation: undefined, candidates: [] }
       const line = [mistyped, ...words.slice(1).map((w) => w.raw)].join(' ')
       const why = `'${typed[0]!}' is a typo of the command '${mistyped}'`
       return { interpretation: { kind: 'run', command: line, why }, candidates: [{ line, score: 1, why }] }
