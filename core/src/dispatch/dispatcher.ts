@@ -133,7 +133,7 @@ export class Dispatcher {
     const command = entry.name
     const need = spec.role ?? 'viewer'
     if (!roleAllows(sender.role, need)) {
-      return this.#finish(sender, `'${command}' needs the ${need} role.`, 'forbidden', command, plugin, 'OPR_ERR_COMMAND_FORBIDDEN')
+      return this.#finish(sender, `'${command}' needs the ${need} role.`, 'forbidden', command, plugin, 'OPR_ERR_COMMAND_FORBIDDEN', undefined, shown)
     }
 
     // With Redis, the command gets its own copy of the sender that carries the message's state budget to `more`.
