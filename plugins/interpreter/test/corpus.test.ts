@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { Sender } from '@operator/core'
-import { corpusOperator, readExamples, readNegatives } from './corpus-support.js'
+import { corpusOperator, readExamples, readNegatives } from './fixtures/corpus-support.js'
 
 // The corpus figure, through dispatch itself (the JSON channel: no pages): a text whose first word is a command runs
 // as typed unless the command cannot take its words; any other text goes to the interpreter. The backends are dead
