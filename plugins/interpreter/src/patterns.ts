@@ -23,8 +23,27 @@ export interface Pattern {
   readonly slots: readonly SlotType[]
   /** The command line with slots: `health {system}`, `metrics {metric}[ over {duration}]`. */
   readonly run: string
+  /** `run`, parsed once. */
+  readonly template: readonly RunPart[]
+  readonly takesDuration: boolean
   /** The weight of the literals that must be there. */
   readonly required: number
+}
+
+/** A piece of a run template: words as they are, a slot, or a `[...]` part kept only when its slots are filled. */
+export type RunPart =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'slot'; readonly slot: string }
+  | { readonly kind: 'optional'; readonly parts: readonly RunPart[] }
+
+function parseRun (run: string): RunPart[] {
+  const parts: RunPart[] = []
+  for (const m of run.matchAll(/\[([^\]]*)\]|\{(\w+)\}|[^[{]+|[[{]/gu)) {
+    if (m[1] !== undefined) parts.push({ kind: 'optional', parts: parseRun(m[1]) })
+    else if (m[2] !== undefined) parts.push({ kind: 'slot', slot: m[2] })
+    else parts.push({ kind: 'text', text: m[0] })
+  }
+  return parts
 }
 
 export const LIGHT_WEIGHT = 0.3
@@ -48,7 +67,7 @@ function compileSay (command: string, say: string, run: string): Pattern | undef
   }
   if (literals.length === 0 && slots.length === 0) return undefined
   const required = literals.reduce((sum, l) => sum + (l.optional ? 0 : l.weight), 0)
-  return { command, say, literals, slots, run, required }
+  return { command, say, literals, slots, run, template: parseRun(run), takesDuration: run.includes('{duration}'), required }
 }
 
 /** Every `say` of every command's phrases. */

@@ -1,6 +1,6 @@
 import type { CommandInfo, Interpretation } from '@operator/core'
 import { findDuration, formatDuration, DURATION_WORDS, type Duration } from './durations.js'
-import { collectEntities, compilePatterns, type Entities, type Pattern, type SlotType } from './patterns.js'
+import { collectEntities, compilePatterns, type Entities, type Pattern, type RunPart, type SlotType } from './patterns.js'
 import { smallTalk, SMALL_TALK } from './small-talk.js'
 import { allowedTypos, typoDistance, Vocabulary } from './typos.js'
 import { LIGHT_WORDS, wordsOf, type Word } from './words.js'
@@ -15,6 +15,8 @@ const TEXT_WORD_COST = 0.25
 const LIGHT_EXTRA = 0.1
 /** A slot filled by a light word (`up` is a metric) is weaker evidence than one filled by a name. */
 const LIGHT_SLOT = 0.5
+/** Readings at least this close are offered when none is close enough to run. */
+const SUGGEST_AT = RUN_AT / 2
 /** A duration in the text that the reading's command does not take. */
 const UNUSED_DURATION = 0.95
 
@@ -51,6 +53,10 @@ export interface ReaderSource {
  */
 export class Reader {
   readonly #patterns: readonly Pattern[]
+  /** Patterns by the words of meaning they use: a text is scored only against patterns sharing one of its words. */
+  readonly #byWord = new Map<string, Pattern[]>()
+  /** Patterns of no word of meaning (`{metric}`, `{system}`), by the slot types they need. */
+  readonly #bySlots: Pattern[] = []
   readonly #entities: Entities
   readonly #vocabulary: Vocabulary
   readonly #commandWords: ReadonlyMap<string, string>
@@ -58,6 +64,15 @@ export class Reader {
 
   constructor (source: ReaderSource, localSeconds: (now: number) => number) {
     this.#patterns = compilePatterns(source.commands)
+    for (const p of this.#patterns) {
+      const keys = new Set(p.literals.filter((l) => !LIGHT_WORDS.has(l.word)).map((l) => l.word))
+      if (keys.size === 0) this.#bySlots.push(p)
+      for (const k of keys) {
+        const list = this.#byWord.get(k) ?? []
+        list.push(p)
+        this.#byWord.set(k, list)
+      }
+    }
     this.#entities = collectEntities(source.systems, source.commands.flatMap((c) => c.entities))
     const words = new Set<string>([...LIGHT_WORDS, ...DURATION_WORDS, ...SMALL_TALK])
     for (const p of this.#patterns) for (const l of p.literals) words.add(l.word)
@@ -132,9 +147,16 @@ export class Reader {
     return tokens
   }
 
+  /** The patterns worth scoring: those sharing a word of meaning with the text, and those made of slots only. */
+  #worthScoring (tokens: readonly Token[]): Set<Pattern> {
+    const patterns = new Set<Pattern>(this.#bySlots)
+    for (const t of tokens) for (const p of this.#byWord.get(t.text) ?? []) patterns.add(p)
+    return patterns
+  }
+
   #candidates (tokens: readonly Token[], duration: Duration | undefined): Candidate[] {
     const best = new Map<string, Candidate>()
-    for (const pattern of this.#patterns) {
+    for (const pattern of this.#worthScoring(tokens)) {
       const c = this.#score(pattern, tokens, duration)
       if (c === undefined) continue
       const seen = best.get(c.line)
@@ -180,9 +202,11 @@ export class Reader {
     }
     const slots = pattern.slots.length
     let score = (found + slotsFound) / (wanted + slots + extra)
-    const line = render(pattern.run, filled, duration)
+    if (duration !== undefined && !pattern.takesDuration) score *= UNUSED_DURATION
+    // Too far to run or to suggest: not worth rendering or explaining.
+    if (score < SUGGEST_AT) return undefined
+    const line = render(pattern.template, filled, duration)
     if (line === undefined) return undefined
-    if (duration !== undefined && !pattern.run.includes('{duration}')) score *= UNUSED_DURATION
     const values = Object.entries(filled).map(([k, v]) => `${k}=${v}`).join(', ')
     return { line, score, why: `'${pattern.say}' of ${pattern.command}${values === '' ? '' : ` (${values})`}, ${score.toFixed(2)}` }
   }
@@ -209,21 +233,27 @@ function freeText (tokens: readonly Token[], used: boolean[]): { text: string; w
 }
 
 /** The run template with its slots filled; a `[...]` part only when its slots are; undefined when one is missing. */
-function render (run: string, filled: Partial<Record<SlotType, string>>, duration: Duration | undefined): string | undefined {
+function render (template: readonly RunPart[], filled: Partial<Record<SlotType, string>>, duration: Duration | undefined): string | undefined {
+  return renderParts(template, filled, duration)?.replace(/\s+/gu, ' ').trim()
+}
+
+function renderParts (template: readonly RunPart[], filled: Partial<Record<SlotType, string>>, duration: Duration | undefined): string | undefined {
   const value = (slot: string): string | undefined =>
     slot === 'duration' ? (duration === undefined ? undefined : formatDuration(duration.seconds)) : filled[slot as SlotType]
-  let missing = false
-  const line = run
-    .replace(/\[([^\]]*)\]/gu, (_, part: string) => {
-      const slots = [...part.matchAll(/\{(\w+)\}/gu)].map((m) => m[1]!)
-      return slots.every((s) => value(s) !== undefined) ? part : ''
-    })
-    .replace(/\{(\w+)\}/gu, (_, slot: string) => {
-      const v = value(slot)
-      if (v === undefined) missing = true
-      return v ?? ''
-    })
-  return missing ? undefined : line.replace(/\s+/gu, ' ').trim()
+  let line = ''
+  for (const part of template) {
+    if (part.kind === 'text') {
+      line += part.text
+    } else if (part.kind === 'slot') {
+      const v = value(part.slot)
+      if (v === undefined) return undefined
+      line += v
+    } else {
+      const optional = renderParts(part.parts, filled, duration)
+      if (optional !== undefined) line += optional
+    }
+  }
+  return line
 }
 
 /** The best reading if it is clear; the close ones as a choice; else what comes nearest. */
@@ -232,7 +262,7 @@ function decide (candidates: readonly Candidate[], words: number): Interpretatio
   if (best === undefined || best.score < RUN_AT) {
     // A single unknown word gets the usual `Unknown command` answer, with its own suggestion.
     if (words === 1) return undefined
-    return { kind: 'unclear', closest: candidates.filter((c) => c.score >= RUN_AT / 2).slice(0, 2).map((c) => c.line) }
+    return { kind: 'unclear', closest: candidates.slice(0, 2).map((c) => c.line) }
   }
   const close = candidates.filter((c) => c.score >= RUN_AT && c.score >= best.score - CLOSE_BY).slice(0, 3)
   if (close.length > 1) return { kind: 'choose', commands: close.map((c) => c.line), why: close.map((c) => c.why).join('; ') }
