@@ -74,7 +74,7 @@ t.test('a reading runs its command, shown on the first line, and the request car
   t.equal(r.outcome, 'answered')
   t.equal(r.command, 'echo', 'logs and the audit line get the canonical name of the command that ran')
   t.equal(r.interpreted, 'echo fine')
-  t.same(seen.at(-1), { text: 'is it fine', sender: { id: '+15550001', role: 'viewer', channel: 'sms' }, now: NOW })
+  t.same(seen.at(-1), { text: 'is it fine', sender: { id: '+15550001', role: 'viewer', channel: 'sms' }, now: NOW, strict: false })
 })
 
 t.test('the command line is GSM-7 (curly quotes straightened) and the answer shares the budget of one reply', async (t) => {
@@ -143,6 +143,7 @@ t.test('an interpreted line is checked like a typed one, and never interpreted a
 t.test('a command that refuses its words gives the interpreter the whole text', async (t) => {
   t.equal(await op.exec('strict help'), "strict takes no words, got 'help'", 'the reading is the same line: the usage error stands')
   t.equal(await op.exec('strict is bad'), '> echo strict\necho: strict')
+  t.equal(seen.at(-1)?.strict, true, 'the interpreter is told to account for every word')
   t.equal(await op.exec('strict nonsense'), "strict takes no words, got 'nonsense'", 'no reading: the usage error stands')
   t.equal(await op.exec('strict'), 'strict ok')
 })

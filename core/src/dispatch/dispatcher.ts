@@ -111,7 +111,7 @@ export class Dispatcher {
   #reread (failed: DispatchResult, text: string, parsed: ParsedCommand, sender: Sender, signal: AbortSignal | undefined,
     budget: StateBudget | undefined): MaybePromise<DispatchResult> {
     const typed = parsed.word.toLowerCase() + ' ' + parsed.argv.join(' ')
-    return andThen(this.#freeText.read(text, sender, budget), (action) =>
+    return andThen(this.#freeText.read(text, sender, budget, true), (action) =>
       (action.kind === 'run' && action.line.toLowerCase() !== typed) || (action.kind === 'reply' && action.code === 'OPR_ERR_COMMAND_UNCLEAR')
         ? this.#freeTextAction(action, parsed, sender, signal, budget)
         : failed)

@@ -34,13 +34,14 @@ export class FreeTextReader {
     this.#now = now
   }
 
-  read (text: string, sender: Sender, budget: StateBudget | undefined): MaybePromise<FreeTextAction> {
+  /** `strict`: the text began with a command that refused its words (see InterpretRequest). */
+  read (text: string, sender: Sender, budget: StateBudget | undefined, strict = false): MaybePromise<FreeTextAction> {
     const interpreter = this.#interpreter()
     if (interpreter === undefined) return UNKNOWN
     const trimmed = text.trim()
     // Only a sender who was asked a question can answer it; without an interpreter nothing is ever asked.
     if (CHOICE_RE.test(trimmed)) return this.#chosen(Number(trimmed), sender, budget)
-    const reading = interpreter.interpret({ text: trimmed, sender, now: this.#now() })
+    const reading = interpreter.interpret({ text: trimmed, sender, now: this.#now(), strict })
     return reading === undefined ? UNKNOWN : this.#act(reading, sender, budget)
   }
 

@@ -177,6 +177,11 @@ export interface InterpretRequest {
   readonly sender: Sender
   /** Epoch milliseconds: `since 2pm` is read against it. */
   readonly now: number
+  /**
+   * The text began with a command that refused its words (`db ok?`, `health check`): read it only when every word
+   * is accounted for, never by leaving some out (`metrics up over soon` must keep its usage error).
+   */
+  readonly strict: boolean
 }
 
 /**

@@ -70,20 +70,34 @@ export function findDuration (words: readonly Word[], localSeconds: number): Dur
   return undefined
 }
 
-function durationAt (words: readonly Word[], i: number, localSeconds: number): Duration | undefined {
-  const w = (k: number): string | undefined => words[k]?.text
-  const word = w(i)!
-  if (word === 'today' || (word === 'this' && w(i + 1) === 'morning')) {
+/** `today`, `this morning`, `yesterday`, `overnight`, `last night`, starting at word i. */
+function dayPeriod (words: readonly Word[], i: number, localSeconds: number): Duration | undefined {
+  const word = words[i]?.text
+  const next = words[i + 1]?.text
+  if (word === 'today' || (word === 'this' && next === 'morning')) {
     const seconds = word === 'today' ? localSeconds : sinceClock(6, 0, 'am', localSeconds)!
     return { seconds: Math.max(60, seconds), start: i, end: word === 'today' ? i + 1 : i + 2 }
   }
-  if (word === 'yesterday' || word === 'overnight' || (word === 'last' && w(i + 1) === 'night')) {
-    const seconds = word === 'yesterday' ? 86_400 : 12 * 3600
-    return { seconds, start: i, end: word === 'last' ? i + 2 : i + 1 }
+  if (word === 'yesterday' || word === 'overnight' || (word === 'last' && next === 'night')) {
+    return { seconds: word === 'yesterday' ? 86_400 : 12 * 3600, start: i, end: word === 'last' ? i + 2 : i + 1 }
   }
+  return undefined
+}
+
+function durationAt (words: readonly Word[], i: number, localSeconds: number): Duration | undefined {
+  const w = (k: number): string | undefined => words[k]?.text
+  const word = w(i)!
+  const day = dayPeriod(words, i, localSeconds)
+  if (day !== undefined) return day
   if (!BACK.has(word)) return ago(words, i)
   let k = i + 1
-  while (FILLER.has(w(k) ?? '') || BACK.has(w(k) ?? '')) k++
+  for (;;) {
+    // `since yesterday`, `over last night`
+    const after = dayPeriod(words, k, localSeconds)
+    if (after !== undefined) return { ...after, start: i }
+    if (!FILLER.has(w(k) ?? '') && !BACK.has(w(k) ?? '')) break
+    k++
+  }
   if (word === 'since' || word === 'from') {
     const next = w(k)
     if (next === 'midnight') return { seconds: Math.max(60, localSeconds), start: i, end: k + 1 }
@@ -124,6 +138,7 @@ function ago (words: readonly Word[], i: number): Duration | undefined {
   const compact = COMPACT.exec(word)
   if (compact !== null) {
     const seconds = Number(compact[1]) * UNIT_SECONDS.get(compact[2]!)!
+    if (seconds === 0) return undefined
     if (words[i + 1]?.text === 'ago') return { seconds, start: i, end: i + 2 }
     return compact[2]!.startsWith('s') ? undefined : { seconds, start: i, end: i + 1 }
   }

@@ -35,7 +35,7 @@ export default definePlugin<InterpreterConfig>({
     op.interpreter({
       interpret (request) {
         reader ??= new Reader({ commands: op.host.commands(), systems: op.host.systems() }, localSeconds)
-        return reader.interpret(request.text, request.now)
+        return reader.interpret(request.text, request.now, request.strict)
       }
     })
   }

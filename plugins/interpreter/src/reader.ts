@@ -32,6 +32,8 @@ export interface Candidate {
   readonly line: string
   readonly score: number
   readonly why: string
+  /** Every word of meaning in the text is accounted for, and its duration used if it had one. */
+  readonly complete: boolean
 }
 
 /** What the reader made of a text, with every reading it weighed (best first), for tests and logs. */
@@ -84,11 +86,12 @@ export class Reader {
     this.#localSeconds = localSeconds
   }
 
-  interpret (text: string, now: number): Interpretation | undefined {
-    return this.explain(text, now).interpretation
+  /** `strict`: only a reading that accounts for every word (the text began with a command that refused it). */
+  interpret (text: string, now: number, strict = false): Interpretation | undefined {
+    return this.explain(text, now, strict).interpretation
   }
 
-  explain (text: string, now: number): Explanation {
+  explain (text: string, now: number, strict = false): Explanation {
     const words = wordsOf(text)
     if (words.length === 0) return { interpretation: undefined, candidates: [] }
     const typed = words.map((w) => w.text)
@@ -102,13 +105,13 @@ export class Reader {
       if (words.length === 1) return { interpretation: undefined, candidates: [] }
       const line = [mistyped, ...words.slice(1).map((w) => w.raw)].join(' ')
       const why = `'${typed[0]!}' is a typo of the command '${mistyped}'`
-      return { interpretation: { kind: 'run', command: line, why }, candidates: [{ line, score: 1, why }] }
+      return { interpretation: { kind: 'run', command: line, why }, candidates: [{ line, score: 1, why, complete: true }] }
     }
 
     const duration = findDuration(words, this.#localSeconds(now))
     const tokens = this.#tokens(words, duration)
     const candidates = this.#candidates(tokens, duration)
-    return { interpretation: decide(candidates, words.length), candidates }
+    return { interpretation: decide(strict ? candidates.filter((c) => c.complete) : candidates, words.length), candidates }
   }
 
   /** The command a mistyped first word means (`helth` → `health`), when it is no word the phrases use. */
@@ -191,6 +194,7 @@ export class Reader {
       slotsFound += LIGHT_WORDS.has(tokens[at]!.raw.toLowerCase()) ? LIGHT_SLOT : 1
     }
     let extra = 0
+    let unexplained = 0
     if (pattern.slots.includes('text')) {
       const text = freeText(tokens, used)
       if (text === undefined) return undefined
@@ -198,7 +202,10 @@ export class Reader {
       extra += text.words * TEXT_WORD_COST
     }
     for (let i = 0; i < tokens.length; i++) {
-      if (!used[i]) extra += LIGHT_WORDS.has(tokens[i]!.text) ? LIGHT_EXTRA : 1
+      if (used[i]) continue
+      const light = LIGHT_WORDS.has(tokens[i]!.text)
+      extra += light ? LIGHT_EXTRA : 1
+      if (!light) unexplained++
     }
     const slots = pattern.slots.length
     let score = (found + slotsFound) / (wanted + slots + extra)
@@ -208,7 +215,8 @@ export class Reader {
     const line = render(pattern.template, filled, duration)
     if (line === undefined) return undefined
     const values = Object.entries(filled).map(([k, v]) => `${k}=${v}`).join(', ')
-    return { line, score, why: `'${pattern.say}' of ${pattern.command}${values === '' ? '' : ` (${values})`}, ${score.toFixed(2)}` }
+    const complete = unexplained === 0 && (duration === undefined || pattern.takesDuration)
+    return { line, score, why: `'${pattern.say}' of ${pattern.command}${values === '' ? '' : ` (${values})`}, ${score.toFixed(2)}`, complete }
   }
 }
 

@@ -53,7 +53,9 @@ t.test('since: a time of day (the latest such moment), noon, midnight, or an amo
 t.test('today, this morning, yesterday, overnight, last night, ago and a bare 2h', async (t) => {
   t.equal(read('errors today'), '930m [today]')
   t.equal(read('errors this morning'), '570m [this morning]')
-  t.equal(read('since yesterday'), '1d [yesterday]')
+  t.equal(read('since yesterday'), '1d [since yesterday]')
+  t.equal(read('yesterday'), '1d [yesterday]')
+  t.equal(read('over last night'), '12h [over last night]')
   t.equal(read('overnight'), '12h [overnight]')
   t.equal(read('last night'), '12h [last night]')
   t.equal(read('30 min ago'), '30m [30 min ago]')
@@ -64,6 +66,7 @@ t.test('today, this morning, yesterday, overnight, last night, ago and a bare 2h
   t.equal(read('any errors in the logs'), undefined)
   t.equal(read('the last error'), undefined)
   t.equal(read('last 0 hours'), undefined, 'no time at all')
+  t.equal(read('since 0m'), undefined)
   t.equal(read('last half an'), undefined, 'a unit never said')
 })
 
