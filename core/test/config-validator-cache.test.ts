@@ -18,9 +18,9 @@ const RECORDER = fileURLToPath(new URL('./fixtures/record-modules.mjs', import.m
 const COMPILES = fileURLToPath(new URL('./fixtures/record-ajv-compiles.mjs', import.meta.url))
 const APP = fileURLToPath(new URL('../dist/app.js', import.meta.url))
 const WARM = fileURLToPath(new URL('../bin/warm-validators.js', import.meta.url))
-const PLUGINS = ['prometheus', 'datadog', 'logs', 'database', 'gateway'].map((p) => `@operator/plugin-${p}`)
-/** Schemas compiled at start with every first-party plugin: the environment, the config file, its sms section, 5 plugins. */
-const SCHEMAS = 8
+const PLUGINS = ['prometheus', 'datadog', 'logs', 'database', 'gateway', 'interpreter'].map((p) => `@operator/plugin-${p}`)
+/** Schemas compiled at start with every first-party plugin: the environment, the config file, its sms section, 5 plugins and the interpreter. */
+const SCHEMAS = 9
 
 function tempDir (t: Test, prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
@@ -143,7 +143,7 @@ t.test('a second start with the same cache directory loads no Ajv', async (t) =>
   const cache = tempDir(t, 'operator-validators-warm-')
   const cold = buildOnce(t, cache)
   t.equal(cold.status, 0, cold.out)
-  t.equal(cold.compiles.length, SCHEMAS, 'the first start compiles each schema: environment, file, sms section, 5 plugins')
+  t.equal(cold.compiles.length, SCHEMAS, 'the first start compiles each schema: environment, file, sms section, 5 plugins, the interpreter')
   const files = readdirSync(cache).filter((f) => f.endsWith('.cjs'))
   t.equal(files.length, SCHEMAS, 'and keeps a validator for each')
   t.same(cachedValidators(cold.modules, cache), [], 'none loaded from the cache')

@@ -27,7 +27,9 @@ const readings: Readonly<Record<string, Interpretation>> = {
   'strict is bad': { kind: 'run', command: 'echo strict' },
   'loop it': { kind: 'run', command: 'strict loop' },
   'admin only': { kind: 'run', command: 'secret' },
-  'graph it': { kind: 'run', command: 'metrics up' }
+  'graph it': { kind: 'run', command: 'metrics up' },
+  'strict or echo': { kind: 'choose', commands: ['strict', 'echo or'] },
+  'say nothing': { kind: 'run', command: 'blank' }
 }
 const tableInterpreter = definePlugin({
   name: 'table-interpreter',
@@ -55,6 +57,7 @@ const tools = definePlugin({
       }
     })
     op.command({ name: 'secret', summary: 'admins only', role: 'admin', run: () => 'secret' })
+    op.command({ name: 'blank', summary: 'answers nothing', run: () => '' })
     // A command that changes state, as acknowledging and silencing will: never run from free text.
     op.command({ name: 'silence', summary: 'silence an alert', changes: true, role: 'responder', run: (ctx) => `silenced ${ctx.args}` })
   }
@@ -136,6 +139,7 @@ t.test('a command that changes state is never run from free text: the reply name
 t.test('an interpreted line is checked like a typed one, and never interpreted again', async (t) => {
   t.equal(await op.exec('made up'), "> frobnicate now\nUnknown command 'frobnicate'. Text HELP for commands.")
   t.equal(await op.exec('nothing to run'), "Unknown command 'nothing'. Text HELP for commands.")
+  t.equal(await op.exec('say nothing', { channel: 'sms' }), '> blank\n(empty reply)', 'an empty answer still says so under its command')
   t.equal(await op.exec('admin only', { role: 'viewer' }), "> secret\n'secret' needs the admin role.")
   t.equal((await op.dispatch('loop it')).reply, "> strict loop\nstrict takes no words, got 'loop'", 'its usage error is the answer')
 })
@@ -146,6 +150,7 @@ t.test('a command that refuses its words gives the interpreter the whole text', 
   t.equal(seen.at(-1)?.strict, true, 'the interpreter is told to account for every word')
   t.equal(await op.exec('strict nonsense'), "strict takes no words, got 'nonsense'", 'no reading: the usage error stands')
   t.equal(await op.exec('strict'), 'strict ok')
+  t.equal(await op.exec('strict or echo'), 'Did you mean 1) strict 2) echo or? Reply 1 or 2', 'or a question')
 })
 
 t.test('a reading of a command whose plugin is off says what to set', async (t) => {

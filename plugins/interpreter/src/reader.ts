@@ -100,18 +100,19 @@ export class Reader {
     if (talk !== undefined) return { interpretation: { kind: 'reply', text: talk }, candidates: [] }
 
     const mistyped = this.#mistypedCommand(typed[0]!)
-    if (mistyped !== undefined) {
-      // One word: `Unknown command 'helth'. Did you mean 'health'?` asks first. With arguments, the typo is clear.
-      if (words.length === 1) return { interpretation: undefined, candidates: [] }
-      const line = [mistyped, ...words.slice(1).map((w) => w.raw)].join(' ')
-      const why = `'${typed[0]!}' is a typo of the command '${mistyped}'`
-      return { interpretation: { kind: 'run', command: line, why }, candidates: [{ line, score: 1, why, complete: true }] }
-    }
+    // One word: `Unknown command 'helth'. Did you mean 'health'?` asks first. With arguments, the typo is clear.
+    if (mistyped !== undefined && words.length === 1) return { interpretation: undefined, candidates: [] }
+    if (mistyped !== undefined) words[0]!.text = mistyped
 
     const duration = findDuration(words, this.#localSeconds(now))
     const tokens = this.#tokens(words, duration)
     const candidates = this.#candidates(tokens, duration)
-    return { interpretation: decide(strict ? candidates.filter((c) => c.complete) : candidates, words.length), candidates }
+    const interpretation = decide(strict ? candidates.filter((c) => c.complete) : candidates, words.length)
+    if (mistyped === undefined || interpretation?.kind === 'run' || interpretation?.kind === 'choose') return { interpretation, candidates }
+    // `helth of the db` reads as a phrase; `metircs cpu` is the command with its words as typed.
+    const line = [mistyped, ...words.slice(1).map((w) => w.raw)].join(' ')
+    const why = `'${typed[0]!}' is a typo of the command '${mistyped}'`
+    return { interpretation: { kind: 'run', command: line, why }, candidates: [{ line, score: 1, why, complete: true }, ...candidates] }
   }
 
   /** The command a mistyped first word means (`helth` → `health`), when it is no word the phrases use. */

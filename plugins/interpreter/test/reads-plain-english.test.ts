@@ -55,6 +55,8 @@ t.test('typos in a sentence are read as the words meant; the search text is kept
   t.equal(await op.exec('is new relic hleathy'), '> health newrelic\nnewrelic ok NRQL answers (3ms)')
   t.equal(await op.exec('how mnay Transacton events'), '> nrql Transacton\ncounted Transacton')
   t.equal(await op.exec('helth newrelic'), '> health newrelic\nnewrelic ok NRQL answers (3ms)', 'a mistyped command word with its arguments')
+  t.equal(await op.exec('helth of new relic'), '> health newrelic\nnewrelic ok NRQL answers (3ms)', 'then read as a phrase')
+  t.equal(await op.exec('nrqll Transaction 30'), '> nrql Transaction 30\ncounted Transaction 30', 'or as the command with its words')
   t.match(await op.exec('helth'), /^Unknown command 'helth'\. Did you mean 'health'\?/, 'one mistyped word asks first')
 })
 
