@@ -54,10 +54,9 @@ export interface ReaderSource {
  * commands and clock give the same reading.
  */
 export class Reader {
-  readonly #patterns: readonly Pattern[]
   /** Patterns by the words of meaning they use: a text is scored only against patterns sharing one of its words. */
   readonly #byWord = new Map<string, Pattern[]>()
-  /** Patterns of no word of meaning (`{metric}`, `{system}`), by the slot types they need. */
+  /** Patterns of no word of meaning (`{metric}`, `{system}`): scored against every text. */
   readonly #bySlots: Pattern[] = []
   readonly #entities: Entities
   readonly #vocabulary: Vocabulary
@@ -65,8 +64,8 @@ export class Reader {
   readonly #localSeconds: (now: number) => number
 
   constructor (source: ReaderSource, localSeconds: (now: number) => number) {
-    this.#patterns = compilePatterns(source.commands)
-    for (const p of this.#patterns) {
+    const patterns = compilePatterns(source.commands)
+    for (const p of patterns) {
       const keys = new Set(p.literals.filter((l) => !LIGHT_WORDS.has(l.word)).map((l) => l.word))
       if (keys.size === 0) this.#bySlots.push(p)
       for (const k of keys) {
@@ -77,7 +76,7 @@ export class Reader {
     }
     this.#entities = collectEntities(source.systems, source.commands.flatMap((c) => c.entities))
     const words = new Set<string>([...LIGHT_WORDS, ...DURATION_WORDS, ...SMALL_TALK])
-    for (const p of this.#patterns) for (const l of p.literals) words.add(l.word)
+    for (const p of patterns) for (const l of p.literals) words.add(l.word)
     for (const name of this.#entities.names.keys()) for (const w of name.split(' ')) words.add(w)
     this.#vocabulary = new Vocabulary(words)
     const commandWords = new Map<string, string>()
