@@ -140,6 +140,7 @@ t.test('an interpreted line is checked like a typed one, and never interpreted a
   t.equal(await op.exec('made up'), "> frobnicate now\nUnknown command 'frobnicate'. Text HELP for commands.")
   t.equal(await op.exec('nothing to run'), "Unknown command 'nothing'. Text HELP for commands.")
   t.equal(await op.exec('say nothing', { channel: 'sms' }), '> blank\n(empty reply)', 'an empty answer still says so under its command')
+  t.equal(await op.exec('blank', { channel: 'sms' }), '(empty reply)', 'as it does typed')
   t.equal(await op.exec('admin only', { role: 'viewer' }), "> secret\n'secret' needs the admin role.")
   t.equal((await op.dispatch('loop it')).reply, "> strict loop\nstrict takes no words, got 'loop'", 'its usage error is the answer')
 })
