@@ -23,6 +23,7 @@ COPY plugins/datadog/package.json plugins/datadog/
 COPY plugins/logs/package.json plugins/logs/
 COPY plugins/database/package.json plugins/database/
 COPY plugins/gateway/package.json plugins/gateway/
+COPY plugins/interpreter/package.json plugins/interpreter/
 # better-sqlite3 (the embedded store) is a native addon: where no prebuilt binary can be fetched it compiles, which
 # needs python3, make and g++ (not in the slim image). They stay in this stage only.
 RUN apt-get update \
@@ -66,6 +67,8 @@ COPY --from=build /app/plugins/database/package.json plugins/database/
 COPY --from=build /app/plugins/database/dist/ plugins/database/dist/
 COPY --from=build /app/plugins/gateway/package.json plugins/gateway/
 COPY --from=build /app/plugins/gateway/dist/ plugins/gateway/dist/
+COPY --from=build /app/plugins/interpreter/package.json plugins/interpreter/
+COPY --from=build /app/plugins/interpreter/dist/ plugins/interpreter/dist/
 # The durable store (SQLite, operator.db) lives in /data, the one directory the unprivileged `node` user (uid 1000)
 # may write: mount a volume there to keep history and idempotency records across containers, or set DATABASE_URL
 # for PostgreSQL. Everything else stays read-only; logs go to stdout as JSON.

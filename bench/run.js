@@ -8,7 +8,8 @@ const all = {
   fanout: async (o) => (await import('./fanout.js')).fanout(o),
   startup: async (o) => (await import('./startup.js')).startup(o),
   'sms-cost': async (o) => (await import('./sms-cost.js')).smsCost(o),
-  'history-page': async (o) => (await import('./history-page.js')).historyPage(o)
+  'history-page': async (o) => (await import('./history-page.js')).historyPage(o),
+  interpreter: async (o) => (await import('./interpreter.js')).interpreter(o)
 }
 
 const names = process.argv.slice(2)

@@ -45,6 +45,8 @@ export interface BuildOptions {
    * Default: `migrate` for the process's own environment; with `env` given, only when it names one of the two.
    */
   readonly store?: StoreMode
+  /** The clock the interpreter reads `since 2pm` against (tests set it). */
+  readonly now?: () => number
 }
 
 // core/dist/app.js → the monorepo root (and core's own node_modules): where first-party plugins are installed.
@@ -122,7 +124,7 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
       .catch(async (err: unknown) => { await state.close(); throw err })
     const health = new HealthRunner(registry.systems, env.HEALTH_DEADLINE_MS, instance.log.child({ part: 'health' }))
     const dispatcher = new Dispatcher({
-      registry, pages, log: instance.log.child({ part: 'dispatch' }),
+      registry, pages, choices: state.choices, now: options.now, log: instance.log.child({ part: 'dispatch' }),
       commandDeadlineMs: env.COMMAND_DEADLINE_MS, maxSegments: env.SMS_MAX_SEGMENTS
     })
     const host = createHostView(VERSION, registry, health, () => dispatcher, createHistoryView(store))

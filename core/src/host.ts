@@ -14,7 +14,10 @@ function info (entry: CommandEntry): CommandInfo {
     examples: spec.examples ?? [],
     role: spec.role ?? 'viewer',
     shared: entry.shared,
-    sources: entry.providers.map((p) => p.plugin)
+    sources: entry.providers.map((p) => p.plugin),
+    changes: entry.providers.some((p) => p.spec.changes === true),
+    phrases: entry.providers.flatMap((p) => p.spec.phrases ?? []),
+    entities: entry.providers.flatMap((p) => p.spec.entities === undefined ? [] : [p.spec.entities])
   }
 }
 

@@ -6,6 +6,9 @@ export {
   type StatusLineSpec, type StatusLine, type FormatterSpec, type FormatContext, type Role, type Sender, type Channel,
   type JsonSchema, type Logger, type HostView, type CommandInfo, type SystemReport, type HistoryView
 } from './plugins/contract.js'
+export type {
+  CommandPhrase, EntityType, EntityVocabulary, InterpreterSpec, InterpretRequest, Interpretation
+} from './plugins/contract.js'
 export type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, QueryValue } from './http/client.js'
 export { isHttpStatusError, networkReason, type HttpStatusError } from './http/errors.js'
 export * as errors from './errors.js'

@@ -77,7 +77,7 @@ t.test('config check warns about a plugin schema that start accepts, and still p
   t.ok(stderr.split('\n').includes(
     "operator: warning: plugin 'bad-schema': its configSchema is not a valid JSON Schema: schema/properties/name must be object,boolean"
   ), stderr)
-  t.match(stdout, /^Config OK \(.*operator\.config\.json\): 2 plugin\(s\) enabled: builtin, bad-schema\nStore: sqlite at .*operator\.db \(directory writable\); migrations pending .*\n$/)
+  t.match(stdout, /^Config OK \(.*operator\.config\.json\): 3 plugin\(s\) enabled: builtin, interpreter, bad-schema\nStore: sqlite at .*operator\.db \(directory writable\); migrations pending .*\n$/)
 })
 
 t.test('the environment: strings coerced, defaults filled, unknown variables left out, nothing read from process.env', async (t) => {

@@ -18,12 +18,12 @@ const RECORDER = fileURLToPath(new URL('./fixtures/record-modules.mjs', import.m
 const COMPILES = fileURLToPath(new URL('./fixtures/record-ajv-compiles.mjs', import.meta.url))
 const APP = fileURLToPath(new URL('../dist/app.js', import.meta.url))
 const WARM = fileURLToPath(new URL('../bin/warm-validators.js', import.meta.url))
-const PLUGINS = ['prometheus', 'datadog', 'logs', 'database', 'gateway'].map((p) => `@operator/plugin-${p}`)
+const PLUGINS = ['prometheus', 'datadog', 'logs', 'database', 'gateway', 'interpreter'].map((p) => `@operator/plugin-${p}`)
 /**
- * Schemas compiled at start with every first-party plugin: the environment, the config file, its sms section, 5 plugins
- * and the built-in commands (their `people` names).
+ * Schemas compiled at start with every first-party plugin: the environment, the config file, its sms section, 5 monitor
+ * plugins, the interpreter and the built-in commands (their `people` names).
  */
-const SCHEMAS = 9
+const SCHEMAS = 10
 
 function tempDir (t: Test, prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
@@ -146,7 +146,7 @@ t.test('a second start with the same cache directory loads no Ajv', async (t) =>
   const cache = tempDir(t, 'operator-validators-warm-')
   const cold = buildOnce(t, cache)
   t.equal(cold.status, 0, cold.out)
-  t.equal(cold.compiles.length, SCHEMAS, 'the first start compiles each schema: environment, file, sms section, 6 plugins')
+  t.equal(cold.compiles.length, SCHEMAS, 'the first start compiles each schema: environment, file, sms section, 7 plugins')
   const files = readdirSync(cache).filter((f) => f.endsWith('.cjs'))
   t.equal(files.length, SCHEMAS, 'and keeps a validator for each')
   t.same(cachedValidators(cold.modules, cache), [], 'none loaded from the cache')

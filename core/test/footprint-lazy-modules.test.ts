@@ -96,7 +96,7 @@ async function modulesAfter (t: Test, texts: readonly string[], cacheDir?: strin
 
 t.test('ready with every first-party plugin and `help` answered: no backend SDK, HTTP client or Twilio client loaded', async (t) => {
   const { modules, replies, plugins } = await modulesAfter(t, ['help'])
-  t.equal(plugins, 6, 'the built-ins and the five first-party monitor plugins are enabled')
+  t.equal(plugins, 7, 'the built-ins, the interpreter and the five first-party monitor plugins are enabled')
   t.match(replies[0], /<Response><Message>[^<]*metrics/, '`help` was answered (and lists a plugin command)')
   t.ok(loaded(modules, 'fastify'), 'the recorder saw the modules the daemon loaded')
   for (const pkg of LAZY) t.notOk(loaded(modules, pkg), `${pkg} is not loaded`)

@@ -85,7 +85,7 @@ t.test('a disabled plugin is never imported; nothing unnamed is loaded', async (
   t.equal(g.__operatorImported, undefined, 'not imported')
   const report = app.operator.plugins.find((p) => p.specifier === './local-plugins/marks-import.mjs')
   t.same(report && { enabled: report.enabled, reason: report.reason }, { enabled: false, reason: 'disabled in the config' })
-  t.same(app.operator.plugins.filter((p) => p.enabled).map((p) => p.name), ['builtin'])
+  t.same(app.operator.plugins.filter((p) => p.enabled).map((p) => p.name), ['builtin', 'interpreter'])
 })
 
 t.test('disabling commands-builtin leaves help unknown', async (t) => {

@@ -59,7 +59,7 @@ t.test('its config is validated from the environment mapping too', async (t) => 
 
 t.test('the same plugin with enabled: false contributes nothing', async (t) => {
   const config = { plugins: [{ package: 'operator-plugin-hello', enabled: false }] }
-  const hello = await operator(['exec', 'hello'], config)
+  const hello = await operator(['exec', 'hello Sam'], config)
   t.equal(hello.code, 1)
   t.match(hello.stderr, /^Unknown command 'hello'/)
   t.match((await operator(['exec', 'health hello'], config)).stderr, /Unknown system 'hello'/)

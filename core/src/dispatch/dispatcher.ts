@@ -2,15 +2,18 @@ import type { FastifyBaseLogger as Logger } from 'fastify'
 import type { CommandResult, FormatContext, Sender } from '../plugins/contract.js'
 import { roleAllows } from '../plugins/contract.js'
 import type { Registry } from '../registry/registry.js'
+import type { CommandEntry } from '../registry/commands.js'
 import type { PageStore } from '../state/pages.js'
+import { MemoryChoiceStore, type ChoiceStore } from '../state/choices.js'
 import type { StateBudget } from '../state/budget.js'
 import { ERR_PAGES_UNAVAILABLE } from '../errors.js'
 import { SegmentBudget } from '../sms/index.js'
 import { DeadlineExceeded, DeadlineScope, formatDuration, runBounded } from './deadline.js'
-import { isThenable, type MaybePromise } from '../maybe-async.js'
+import { andThen, isThenable, type MaybePromise } from '../maybe-async.js'
 import { CommandCall } from './command-call.js'
 import { oneLine } from './one-line.js'
-import { parseCommandText } from './parse.js'
+import { parseCommandText, type ParsedCommand } from './parse.js'
+import { FreeTextReader, type FreeTextAction } from './free-text.js'
 
 export type DispatchOutcome = 'answered' | 'empty' | 'unknown' | 'forbidden' | 'failed' | 'timeout'
 
@@ -28,6 +31,8 @@ export interface DispatchResult {
   readonly plugin?: string
   /** A stable error code for failures. */
   readonly code?: string
+  /** The command line the interpreter read from free text (shown as the reply's first line, `> health db`). */
+  readonly interpreted?: string
 }
 
 export interface DispatcherOptions {
@@ -38,6 +43,10 @@ export interface DispatcherOptions {
   readonly maxSegments: number
   /** How long `more` can fetch the rest of a long reply. */
   readonly pageTtlMs?: number
+  /** Readings offered to choose between, until the sender replies `1` or `2` (default: in memory). */
+  readonly choices?: ChoiceStore
+  /** The clock the interpreter reads `since 2pm` against. */
+  readonly now?: () => number
 }
 
 export const HELP_HINT = 'Text HELP for commands.'
@@ -67,6 +76,7 @@ export class Dispatcher {
   readonly #budgets = new WeakMap<Sender, StateBudget>()
   /** Senders whose command took a page (`more`): its one-page reply must not end the remainder it came from. */
   readonly #paged = new WeakSet<Sender>()
+  readonly #freeText: FreeTextReader
 
   constructor (options: DispatcherOptions) {
     this.#registry = options.registry
@@ -75,6 +85,8 @@ export class Dispatcher {
     this.#deadlineMs = options.commandDeadlineMs
     this.#pageTtlMs = options.pageTtlMs ?? 15 * 60_000
     this.budget = new SegmentBudget(options.maxSegments)
+    const registry = options.registry
+    this.#freeText = new FreeTextReader(() => registry.interpreter, options.choices ?? new MemoryChoiceStore(), options.now ?? Date.now)
   }
 
   async dispatch (text: string, sender: Sender, signal?: AbortSignal): Promise<DispatchResult> {
@@ -88,19 +100,37 @@ export class Dispatcher {
   answer (text: string, sender: Sender, signal?: AbortSignal, budget?: StateBudget): MaybePromise<DispatchResult> {
     const parsed = parseCommandText(text)
     if (parsed === undefined) return this.#finish(sender, HELP_HINT, 'empty', undefined, undefined, undefined, budget)
+    return this.#command(parsed, text, sender, signal, budget, undefined)
+  }
 
+  /** `shown`: the command line the interpreter read, shown above the answer; such a line is never interpreted again. */
+  #command (parsed: ParsedCommand, text: string, sender: Sender, signal: AbortSignal | undefined, budget: StateBudget | undefined,
+    shown: string | undefined): MaybePromise<DispatchResult> {
     const entry = this.#registry.commands.resolve(parsed.word)
     if (entry === undefined) {
       const needs = this.#registry.unavailable.explain(parsed.word)
-      if (needs !== undefined) return this.#finish(sender, needs, 'unknown', undefined, undefined, 'OPR_ERR_COMMAND_NOT_CONFIGURED')
-      const suggestion = this.#registry.commands.suggest(parsed.word, this.#registry.unavailable.words())
-      const shown = parsed.word.length > 20 ? `${parsed.word.slice(0, 20)}...` : parsed.word
-      const reply = suggestion === undefined
-        ? `Unknown command '${shown}'. ${HELP_HINT}`
-        : `Unknown command '${shown}'. Did you mean '${suggestion}'? ${HELP_HINT}`
-      return this.#finish(sender, reply, 'unknown', undefined, undefined, 'OPR_ERR_COMMAND_UNKNOWN')
+      if (needs !== undefined) return this.#finish(sender, needs, 'unknown', undefined, undefined, 'OPR_ERR_COMMAND_NOT_CONFIGURED', undefined, shown)
+      if (shown !== undefined) return this.#unknown(parsed, sender, shown)
+      return andThen(this.#freeText.read(text, sender, budget), (a) => this.#freeTextAction(a, parsed, sender, signal, budget))
     }
+    const ran = this.#run(entry, parsed, sender, signal, budget, shown)
+    if (shown !== undefined || parsed.argv.length === 0) return ran
+    // `db ok?`, `health check`: words after a command that it cannot take may be plain English for another command.
+    return andThen(ran, (result) => result.code === 'OPR_ERR_COMMAND_USAGE' ? this.#reread(result, text, parsed, sender, signal, budget) : result)
+  }
 
+  /** A command's usage error, or what the interpreter reads the whole text as when that is another command. */
+  #reread (failed: DispatchResult, text: string, parsed: ParsedCommand, sender: Sender, signal: AbortSignal | undefined,
+    budget: StateBudget | undefined): MaybePromise<DispatchResult> {
+    const typed = parsed.word.toLowerCase() + ' ' + parsed.argv.join(' ')
+    return andThen(this.#freeText.read(text, sender, budget, true), (action) =>
+      (action.kind === 'run' && action.line.toLowerCase() !== typed) || (action.kind === 'reply' && action.code === 'OPR_ERR_COMMAND_UNCLEAR')
+        ? this.#freeTextAction(action, parsed, sender, signal, budget)
+        : failed)
+  }
+
+  #run (entry: CommandEntry, parsed: ParsedCommand, sender: Sender, signal: AbortSignal | undefined, budget: StateBudget | undefined,
+    shown: string | undefined): MaybePromise<DispatchResult> {
     // A shared capability: `metrics datadog <q>` names a source; otherwise the primary answers.
     let provider = entry.providers[0]!
     let argv = parsed.argv
@@ -115,48 +145,78 @@ export class Dispatcher {
     const command = entry.name
     const need = spec.role ?? 'viewer'
     if (!roleAllows(sender.role, need)) {
-      return this.#finish(sender, `'${command}' needs the ${need} role.`, 'forbidden', command, plugin, 'OPR_ERR_COMMAND_FORBIDDEN')
+      return this.#finish(sender, `'${command}' needs the ${need} role.`, 'forbidden', command, plugin, 'OPR_ERR_COMMAND_FORBIDDEN', undefined, shown)
     }
 
     // With Redis, the command gets its own copy of the sender that carries the message's state budget to `more`.
     const callSender = budget === undefined ? sender : this.#withBudget(sender, budget)
-    const call = new CommandCall(new DeadlineScope(), argv.join(' '), argv, callSender, spec.deadlineMs ?? this.#deadlineMs, this.budget.chars, this.#log, plugin, command)
+    // An interpreted command's answer shares the reply with its `> command` line.
+    const chars = shown === undefined ? this.budget.chars : this.budget.chars - echo(shown).length
+    const call = new CommandCall(new DeadlineScope(), argv.join(' '), argv, callSender, spec.deadlineMs ?? this.#deadlineMs, chars, this.#log, plugin, command)
     let running: MaybePromise<CommandResult>
     try {
       running = runBounded(() => spec.run(call), call.deadlineMs, signal,
         (err) => { call.log.debug({ err: oneLine(err) }, 'command failed after its deadline') }, call.scope)
     } catch (err) {
-      return this.#failed(call, plugin, command, err)
+      return this.#failed(call, plugin, command, err, shown)
     }
-    if (!isThenable(running)) return this.#answered(call, plugin, command, running)
-    return running.then((result) => this.#answered(call, plugin, command, result), (err: unknown) => this.#failed(call, plugin, command, err))
+    if (!isThenable(running)) return this.#answered(call, plugin, command, running, shown)
+    return running.then((result) => this.#answered(call, plugin, command, result, shown), (err: unknown) => this.#failed(call, plugin, command, err, shown))
   }
 
-  #answered (call: CommandCall, plugin: string, command: string, result: CommandResult): MaybePromise<DispatchResult> {
-    const { text, overflow } = this.#render(result, call.sender)
-    return this.#finish(call.sender, text, 'answered', command, plugin, undefined, undefined, overflow)
+  #unknown (parsed: ParsedCommand, sender: Sender, shown: string | undefined): MaybePromise<DispatchResult> {
+    const suggestion = this.#registry.commands.suggest(parsed.word, this.#registry.unavailable.words())
+    const word = parsed.word.length > 20 ? `${parsed.word.slice(0, 20)}...` : parsed.word
+    const reply = suggestion === undefined
+      ? `Unknown command '${word}'. ${HELP_HINT}`
+      : `Unknown command '${word}'. Did you mean '${suggestion}'? ${HELP_HINT}`
+    return this.#finish(sender, reply, 'unknown', undefined, undefined, 'OPR_ERR_COMMAND_UNKNOWN', undefined, shown)
   }
 
-  #failed (call: CommandCall, plugin: string, command: string, err: unknown): MaybePromise<DispatchResult> {
+  /** What the interpreter's reading comes to: a command run (never one that changes state), a question, or a reply. */
+  #freeTextAction (action: FreeTextAction, parsed: ParsedCommand, sender: Sender, signal: AbortSignal | undefined,
+    budget: StateBudget | undefined): MaybePromise<DispatchResult> {
+    if (action.kind === 'unknown') return this.#unknown(parsed, sender, undefined)
+    if (action.kind === 'reply') {
+      // Small talk may need no answer at all: an empty reply sends no SMS.
+      if (action.text === '') return { outcome: 'empty', command: undefined, plugin: undefined, code: undefined, reply: '', pages: 0, segments: 0, interpreted: undefined }
+      return this.#finish(sender, action.text, action.code === undefined ? 'empty' : 'unknown', undefined, undefined, action.code, budget)
+    }
+    const line = parseCommandText(action.line)
+    if (line === undefined) return this.#unknown(parsed, sender, undefined)
+    // Until the confirm step exists, a command that changes state is never run from free text: the exact command is
+    // offered instead, for the sender to send as typed.
+    if (this.#registry.commands.resolve(line.word)?.providers.some((p) => p.spec.changes === true) === true) {
+      return this.#finish(sender, `> ${action.line}? Send that to run it.`, 'unknown', undefined, undefined, 'OPR_ERR_COMMAND_CONFIRM', budget)
+    }
+    return this.#command(line, action.line, sender, signal, budget, action.line)
+  }
+
+  #answered (call: CommandCall, plugin: string, command: string, result: CommandResult, shown: string | undefined): MaybePromise<DispatchResult> {
+    const { text, overflow } = this.#render(result, call.sender, call.budget)
+    return this.#finish(call.sender, text, 'answered', command, plugin, undefined, undefined, shown, overflow)
+  }
+
+  #failed (call: CommandCall, plugin: string, command: string, err: unknown, shown: string | undefined): MaybePromise<DispatchResult> {
     if (err instanceof DeadlineExceeded) {
       call.log.warn({ deadlineMs: call.deadlineMs }, 'command timed out')
-      return this.#finish(call.sender, `${command} timed out after ${formatDuration(call.deadlineMs)}.`, 'timeout', command, plugin, 'OPR_ERR_COMMAND_TIMEOUT')
+      return this.#finish(call.sender, `${command} timed out after ${formatDuration(call.deadlineMs)}.`, 'timeout', command, plugin, 'OPR_ERR_COMMAND_TIMEOUT', undefined, shown)
     }
     const code = (err as { code?: unknown } | null)?.code
     const stableCode = typeof code === 'string' ? code : 'OPR_ERR_COMMAND_FAILED'
     const plain = PLAIN_CODES.has(stableCode)
     if (!plain) call.log.warn({ code: stableCode, err: oneLine(err, 500) }, 'command failed')
     const reply = plain ? oneLine(err, 300) : failureLine(command, oneLine(err))
-    return this.#finish(call.sender, reply, 'failed', command, plugin, stableCode)
+    return this.#finish(call.sender, reply, 'failed', command, plugin, stableCode, undefined, shown)
   }
 
   /** Renders a command's result for the sender's channel within one reply's budget. */
-  render (result: CommandResult, sender: Sender): string {
-    return this.#render(result, sender).text
+  render (result: CommandResult, sender: Sender, budget = this.budget.chars): string {
+    return this.#render(result, sender, budget).text
   }
 
   /** The rendering and the lines of a list that did not fit it (the formatter's `overflow`), which `more` sends. */
-  #render (result: CommandResult, sender: Sender): { text: string, overflow: readonly string[] } {
+  #render (result: CommandResult, sender: Sender, budget: number): { text: string, overflow: readonly string[] } {
     if (typeof result === 'string') return { text: result, overflow: NO_LINES }
     if (result === null || typeof result !== 'object' || typeof result.kind !== 'string') {
       return { text: 'The command returned nothing to show.', overflow: NO_LINES }
@@ -169,8 +229,8 @@ export class Dispatcher {
     let overflow = NO_LINES
     // The json channel has no `more`: its formatters say `+N more` as before.
     const ctx: FormatContext = sender.channel === 'json'
-      ? { channel: sender.channel, budget: this.budget.chars }
-      : { channel: sender.channel, budget: this.budget.chars, overflow: (lines) => { overflow = lines } }
+      ? { channel: sender.channel, budget }
+      : { channel: sender.channel, budget, overflow: (lines) => { overflow = lines } }
     try {
       return { text: formatter.spec.format(result.data, ctx), overflow }
     } catch (err) {
@@ -197,14 +257,15 @@ export class Dispatcher {
   }
 
   /** The reply as pages; only a reply longer than one page waits (for the rest to be saved for `more`). */
-  #finish (sender: Sender, text: string, outcome: DispatchOutcome, command: string | undefined, plugin: string | undefined,
-    code: string | undefined, budget?: StateBudget, overflow: readonly string[] = NO_LINES): MaybePromise<DispatchResult> {
-    if (sender.channel === 'json') return { outcome, command, plugin, code, reply: text, pages: 1, segments: 0 }
+  #finish (sender: Sender, answer: string, outcome: DispatchOutcome, command: string | undefined, plugin: string | undefined,
+    code: string | undefined, budget?: StateBudget, shown?: string, overflow: readonly string[] = NO_LINES): MaybePromise<DispatchResult> {
+    const text = shown === undefined ? answer : echo(shown) + (answer === '' ? '(empty reply)' : answer)
+    if (sender.channel === 'json') return { outcome, command, plugin, code, reply: text, pages: 1, segments: 0, interpreted: shown }
     const first = this.budget.toPages(text === '' ? '(empty reply)' : text)
     const { firstSegments } = first
     const pages = overflow.length === 0 ? first.pages : [...first.pages, ...this.#overflowPages(overflow)]
     // Every result has the same shape (absent fields undefined), which keeps the code reading it monomorphic.
-    const result: DispatchResult = { outcome, command, plugin, code, reply: pages[0]!, pages: pages.length, segments: firstSegments }
+    const result: DispatchResult = { outcome, command, plugin, code, reply: pages[0]!, pages: pages.length, segments: firstSegments, interpreted: shown }
     if (pages.length === 1) {
       // A command's complete reply ends the last long one: `more` must not bring back pages of an older question.
       if (command !== undefined && !this.#paged.delete(sender)) this.#forgetPages(sender)
@@ -243,6 +304,11 @@ export class Dispatcher {
     this.#budgets.set(copy, budget)
     return copy
   }
+}
+
+/** The line above an interpreted command's answer. `>` is GSM-7 (the design's `»` is not, and would make it UCS-2). */
+function echo (line: string): string {
+  return `> ${line}\n`
 }
 
 function pageKey (sender: Sender): string {

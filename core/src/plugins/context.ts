@@ -18,6 +18,7 @@ export function createPluginContext (name: string, fastify: FastifyInstance, reg
     log,
     fastify,
     onClose: (fn) => { fastify.addHook('onClose', async () => { await fn() }) },
-    host
+    host,
+    interpreter: (spec) => registry.setInterpreter(name, spec)
   }
 }

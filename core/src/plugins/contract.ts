@@ -66,7 +66,38 @@ export interface CommandSpec {
    * registering the same name is a start-up error.
    */
   readonly shared?: boolean
+  /**
+   * The command changes something (acknowledges, silences, takes the pager). Read from free text it never runs:
+   * the interpreter's reading is answered with the exact command to send instead.
+   */
+  readonly changes?: boolean
+  /** How people ask for it in plain words, for the interpreter (see CommandPhrase). */
+  readonly phrases?: readonly CommandPhrase[]
+  /**
+   * Values the phrases' slots take, each with the other words people use for it: `{ metric: { errors: ['error
+   * rate', '5xx'] } }`. Values of one slot type are pooled across commands: a `system` value taught here fills the
+   * `{system}` of every command (every registered system is a value already, under its own name).
+   */
+  readonly entities?: EntityVocabulary
   run(ctx: CommandContext): Promise<CommandResult> | CommandResult
+}
+
+/** The slot types a phrase may use. `duration` is read from `last hour`, `past 30 minutes`, `since 2pm`... */
+export type EntityType = 'system' | 'metric' | 'duration' | 'text'
+
+/** Per slot type: value → the other words people use for it. */
+export type EntityVocabulary = Readonly<Partial<Record<'system' | 'metric', Readonly<Record<string, readonly string[]>>>>>
+
+/**
+ * A plain-words form of a command. `say` lists what people text, with slots in braces: `is {system} ok`,
+ * `{metric} graph`, `any {text} in the logs`. `run` is the command line it means, with the same slots: `health
+ * {system}`; a part in square brackets is kept only when its slot was filled: `metrics {metric}[ over {duration}]`.
+ * A `{duration}` anywhere in the text fills the run's `{duration}` (rendered as `30m`, `2h`, `1d`), so `say` need
+ * not place it.
+ */
+export interface CommandPhrase {
+  readonly say: readonly string[]
+  readonly run: string
 }
 
 export type HealthStatus = 'ok' | 'degraded' | 'down'
@@ -139,6 +170,45 @@ export interface PluginContext {
   onClose(fn: () => Promise<void> | void): void
   /** A read-only view of the daemon: what built-in style commands (`help`, `health`) need. */
   readonly host: HostView
+  /**
+   * Reads texts that are not commands (one interpreter per daemon; a second one is a start-up error). Turn the
+   * first-party one off in the config file to use another.
+   */
+  interpreter(spec: InterpreterSpec): void
+}
+
+/** A text that is not a command, for the interpreter. */
+export interface InterpretRequest {
+  /** As received (trimmed). */
+  readonly text: string
+  readonly sender: Sender
+  /** Epoch milliseconds: `since 2pm` is read against it. */
+  readonly now: number
+  /**
+   * The text began with a command that refused its words (`db ok?`, `health check`): read it only when every word
+   * is accounted for, never by leaving some out (`metrics up over soon` must keep its usage error).
+   */
+  readonly strict: boolean
+}
+
+/**
+ * What the interpreter made of a text:
+ * - `run`: one command line (`health db`); dispatch runs it, shown as `> health db` above the answer (a command that
+ *   `changes` state is not run: the reply names the command to send).
+ * - `choose`: two or three close readings; the reply asks `Did you mean 1) … 2) …?` and a reply `1` runs the first.
+ * - `reply`: small talk, answered with this text ('' answers nothing) and nothing run.
+ * - `unclear`: not understood; `closest` names commands worth trying (may be empty).
+ * `why` says which phrase and values gave the reading, for logs and tests.
+ */
+export type Interpretation =
+  | { readonly kind: 'run'; readonly command: string; readonly why?: string }
+  | { readonly kind: 'choose'; readonly commands: readonly string[]; readonly why?: string }
+  | { readonly kind: 'reply'; readonly text: string }
+  | { readonly kind: 'unclear'; readonly closest: readonly string[] }
+
+export interface InterpreterSpec {
+  /** Must not do I/O: it runs on every text that is not a command. Undefined: leave the text to `Unknown command`. */
+  interpret(request: InterpretRequest): Interpretation | undefined
 }
 
 /** A command as `help` shows it. */
@@ -152,6 +222,11 @@ export interface CommandInfo {
   readonly shared: boolean
   /** The plugins answering it; for a shared capability the primary first. */
   readonly sources: readonly string[]
+  /** True for a command that changes state (see CommandSpec.changes). */
+  readonly changes: boolean
+  /** Its plain-words forms, from every provider. */
+  readonly phrases: readonly CommandPhrase[]
+  readonly entities: readonly EntityVocabulary[]
 }
 
 /** One system's answer to `health` or `status`. */

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../plugins/contract.js'
+import type { CommandPhrase, CommandSpec } from '../plugins/contract.js'
 import { ERR_REGISTRY_CONFLICT, ERR_REGISTRY_INVALID, ERR_CONFIG_INVALID } from '../errors.js'
 import { closest } from './suggest.js'
 
@@ -17,6 +17,21 @@ export interface CommandEntry {
 
 const WORD_RE = /^[a-z][a-z0-9-]*$/
 
+/** A phrase must run the command it belongs to, so it goes away with it when its plugin is off. */
+function checkPhrases (plugin: string, name: string, spec: CommandSpec): void {
+  if (spec.phrases === undefined) return
+  if (!Array.isArray(spec.phrases)) throw new ERR_REGISTRY_INVALID(plugin, `phrases of '${name}' must be a list`)
+  const names = new Set([name, ...(spec.aliases ?? []).map((a) => a.toLowerCase())])
+  for (const phrase of spec.phrases as readonly CommandPhrase[]) {
+    const says = phrase?.say
+    if (!Array.isArray(says) || says.length === 0 || !says.every((s) => typeof s === 'string' && s.trim() !== '')) {
+      throw new ERR_REGISTRY_INVALID(plugin, `a phrase of '${name}' needs say: ['...']`)
+    }
+    const first = typeof phrase.run === 'string' ? phrase.run.trim().split(/\s+/u)[0]!.toLowerCase() : ''
+    if (!names.has(first)) throw new ERR_REGISTRY_INVALID(plugin, `phrase '${says[0]!}' of '${name}' must run '${name} ...', not '${String(phrase.run)}'`)
+  }
+}
+
 export class CommandRegistry {
   readonly #entries = new Map<string, { name: string; shared: boolean; providers: RegisteredCommand[] }>()
   /** alias → command name, with the plugin that claimed it. */
@@ -29,6 +44,7 @@ export class CommandRegistry {
     if (typeof spec.summary !== 'string' || spec.summary === '') {
       throw new ERR_REGISTRY_INVALID(plugin, `command '${name}' needs a one-line summary`)
     }
+    checkPhrases(plugin, name, spec)
     const aliased = this.#aliases.get(name)
     if (aliased !== undefined) throw new ERR_REGISTRY_CONFLICT(`command '${name}' (an alias of '${aliased.name}')`, aliased.plugin, plugin)
 

@@ -1,5 +1,5 @@
-import type { CommandSpec, FormatterSpec, HealthCheckSpec, StatusLineSpec } from '../plugins/contract.js'
-import { ERR_REGISTRY_FROZEN } from '../errors.js'
+import type { CommandSpec, FormatterSpec, HealthCheckSpec, InterpreterSpec, StatusLineSpec } from '../plugins/contract.js'
+import { ERR_REGISTRY_CONFLICT, ERR_REGISTRY_FROZEN, ERR_REGISTRY_INVALID } from '../errors.js'
 import { CommandRegistry } from './commands.js'
 import { SystemRegistry } from './systems.js'
 import { FormatterRegistry } from './formatters.js'
@@ -13,6 +13,7 @@ export class Registry {
   /** Commands of known plugins that are not loaded, to say what to set. */
   readonly unavailable = new UnavailableCommands()
   #frozen = false
+  #interpreter: { readonly plugin: string; readonly spec: InterpreterSpec } | undefined
 
   get frozen (): boolean {
     return this.#frozen
@@ -41,6 +42,18 @@ export class Registry {
   addStatusLine (plugin: string, spec: StatusLineSpec): void {
     this.#open(plugin, `status line '${spec.system}'`)
     this.systems.addStatus(plugin, spec)
+  }
+
+  /** The one interpreter of texts that are not commands, if a plugin provides it. */
+  get interpreter (): InterpreterSpec | undefined {
+    return this.#interpreter?.spec
+  }
+
+  setInterpreter (plugin: string, spec: InterpreterSpec): void {
+    this.#open(plugin, 'an interpreter')
+    if (this.#interpreter !== undefined) throw new ERR_REGISTRY_CONFLICT('the interpreter', this.#interpreter.plugin, plugin)
+    if (typeof spec?.interpret !== 'function') throw new ERR_REGISTRY_INVALID(plugin, 'an interpreter needs an interpret() function')
+    this.#interpreter = { plugin, spec }
   }
 
   addFormatter (plugin: string, spec: FormatterSpec): void {

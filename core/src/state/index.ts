@@ -3,3 +3,4 @@ export { MemoryIdempotencyStore, CLAIMED, PENDING, type IdempotencyStore, type I
 export { StateBudget } from './budget.js'
 export type { SharedState } from './shared.js'
 export { stateSettings, createState, DEFAULT_REDIS_URL, DEFAULT_STATE_BUDGET_MS, type StateSettings, type State } from './select.js'
+export { MemoryChoiceStore, type ChoiceStore } from './choices.js'

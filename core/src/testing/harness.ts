@@ -15,6 +15,8 @@ export interface TestOperatorOptions {
   /** Load commands-builtin (help, status, health, more); default true. */
   readonly builtins?: boolean
   readonly cwd?: string
+  /** The daemon's clock for the interpreter (`since 2pm`). */
+  readonly now?: () => number
 }
 
 export interface ExecOptions {
@@ -56,7 +58,8 @@ export async function createTestOperator (options: TestOperatorOptions = {}): Pr
     env: { COMMAND_DEADLINE_MS: '5000', HEALTH_DEADLINE_MS: '2000', ...options.env },
     config,
     plugins: options.plugins ?? [],
-    ...(options.cwd !== undefined ? { cwd: options.cwd } : {})
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    ...(options.now !== undefined ? { now: options.now } : {})
   })
   await app.ready()
   const dispatch = async (text: string, o: ExecOptions = {}): Promise<DispatchResult> =>

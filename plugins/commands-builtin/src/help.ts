@@ -41,6 +41,13 @@ export function helpCommand (host: HostView): CommandSpec {
     summary: 'list commands; help <command> for usage',
     usage: 'help [command]',
     examples: ['help', 'help health'],
+    phrases: [{
+      say: [
+        'help', 'commands', 'what can you do', 'what can i ask', 'what commands are there', 'list commands',
+        'how does this work', 'how do i use this', 'what do you understand'
+      ],
+      run: 'help'
+    }],
     run (ctx) {
       if (ctx.argv.length === 0) return commandList(ctx.budget)
       const info = host.command(ctx.argv[0]!)

@@ -6,6 +6,7 @@ export function moreCommand (host: HostView): CommandSpec {
     aliases: ['m', 'next'],
     summary: 'next page of the last long reply',
     examples: ['more'],
+    phrases: [{ say: ['more', 'show more', 'next page', 'the rest', 'send the rest', 'continue', 'keep going', 'go on'], run: 'more' }],
     async run (ctx) {
       return (await host.nextPage(ctx.sender)) ?? 'Nothing more to show.'
     }

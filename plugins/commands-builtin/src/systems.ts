@@ -49,6 +49,15 @@ export function statusCommand (host: HostView): CommandSpec {
     aliases: ['st'],
     summary: 'systems at a glance',
     examples: ['status'],
+    phrases: [{
+      say: [
+        'status', 'what is the status', 'how is everything', 'is everything ok', 'everything ok', 'is everything up',
+        'everything working', 'all good', 'is anything down', 'anything broken', 'what is broken', 'what is down',
+        'any problems', 'any issues', 'overview', 'how are things', 'how are things looking', 'sitrep', 'how is prod',
+        'is prod ok', 'what is the damage'
+      ],
+      run: 'status'
+    }],
     async run (ctx) {
       return glance(await host.status(ctx.signal), false)
     }
@@ -62,6 +71,26 @@ export function healthCommand (host: HostView): CommandSpec {
     summary: 'check every system at once, or one',
     usage: 'health [system]',
     examples: ['health', 'health db'],
+    phrases: [
+      {
+        say: [
+          'is {system} ok', 'is {system} up', 'is {system} healthy', 'is {system} alive', 'is {system} down',
+          'is {system} working', 'are {system} ok', 'are {system} working', 'how is {system}', 'how is {system} doing',
+          'check {system}', '{system} ok', '{system} health', '{system} healthy', '{system} status', 'health of {system}',
+          'health {system}', '{system}'
+        ],
+        run: 'health {system}'
+      },
+      {
+        say: [
+          'health', 'health check', 'health checks', 'run health checks', 'check everything', 'check all systems',
+          'are all systems healthy', 'is everything healthy'
+        ],
+        run: 'health'
+      }
+    ],
+    // The daemon's own system: `is operator ok`.
+    entities: { system: { self: ['operator', 'yourself', 'the bot'] } },
     async run (ctx) {
       const known = host.systems()
       if (ctx.argv.length === 0) {

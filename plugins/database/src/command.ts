@@ -3,6 +3,7 @@ import type { Postgres } from './connection.js'
 import { notConfigured } from './errors.js'
 import { KINDS, type Part, type SummaryData } from './format.js'
 import type { StatsSource } from './pool-stats.js'
+import { DB_ENTITIES, DB_PHRASES } from './phrases.js'
 import { readConnectionGroups, readLocks, readOverview, readReplication, readRunning, readSizes } from './stats.js'
 
 /** What the commands read from: PostgreSQL (DB_URL) and pool statistics (DB_STATS_URL), either may be absent. */
@@ -81,6 +82,8 @@ export function dbCommand (sources: Sources): CommandSpec {
     summary: 'PostgreSQL/PgBouncer: connections, slow queries, locks, replication, sizes, pools',
     usage: USAGE,
     examples: ['db', 'db slow', 'db locks', 'db pool'],
+    phrases: DB_PHRASES,
+    entities: DB_ENTITIES,
     role: 'viewer',
     async run (ctx: CommandContext) {
       if (ctx.argv.length === 0) return { kind: KINDS.summary, data: await readSummary(sources, ctx.signal) }

@@ -8,6 +8,7 @@ import {
   awsMetricsFormatter, customFieldsFormatter, kongNodeFormatter, summaryFormatter, upstreamsFormatter, type SummaryData
 } from './format.js'
 import { verdict } from './reading.js'
+import { GATEWAY_ENTITIES, gatewayPhrases } from './phrases.js'
 
 function client (op: PluginContext, baseUrl: string, name: string, config: GatewayConfig, headers: Record<string, string>): HttpClient {
   return op.http(baseUrl, {
@@ -61,6 +62,8 @@ export default definePlugin({
       summary: `API gateway (${config.type}): ${config.type === 'kong' ? 'node, targets, upstreams' : 'traffic, errors, latency'}`,
       usage: config.type === 'kong' ? 'gateway [status|upstreams]' : 'gateway [status]',
       examples: ['gateway', 'gateway status', ...(config.type === 'kong' ? ['gateway upstreams'] : [])],
+      phrases: gatewayPhrases(config.type === 'kong'),
+      entities: GATEWAY_ENTITIES,
       async run (ctx) {
         const view = ctx.argv[0]?.toLowerCase()
         if (view === undefined) {

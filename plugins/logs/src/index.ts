@@ -7,6 +7,7 @@ import type { LogDriver } from './drivers/types.js'
 import { formatErrors, formatSearch, type ErrorsView, type SearchView } from './format.js'
 import { parseLogsArgs, USAGE, windowOf } from './query.js'
 import { logsStatusLine } from './status.js'
+import { LOGS_ENTITIES, LOGS_PHRASES } from './phrases.js'
 
 export type { LogsConfig } from './config.js'
 export type { LogDriver, LogLine, SearchResult, ErrorCounts, TimeWindow } from './drivers/types.js'
@@ -60,6 +61,8 @@ export default definePlugin<LogsConfig>({
       summary: 'newest log lines matching a text; logs errors counts errors per service',
       usage: 'logs <text> [since 1h] | logs errors [since 1h] | logs find <text>',
       examples: ['logs timeout', 'logs payment declined since 2h', 'logs errors', 'logs errors since 1d'],
+      phrases: LOGS_PHRASES,
+      entities: LOGS_ENTITIES,
       async run (ctx) {
         const request = parseLogsArgs(ctx.argv, config.windowMinutes, Date.now())
         if (request.kind === 'usage') return USAGE

@@ -21,7 +21,7 @@ t.test('a bad since is a usage error naming the accepted forms', async (t) => {
   const es = await fakeElasticsearch()
   t.teardown(() => es.close())
   const op = await operatorWith(t, { type: 'elasticsearch', url: es.url })
-  t.equal(await sms(t, op, 'logs timeout since yesterday'), "Cannot read 'since yesterday': use a number with m, h or d, e.g. since 30m, since 2h, since 1d.")
+  t.equal(await sms(t, op, 'logs timeout since someday'), "Cannot read 'since someday': use a number with m, h or d, e.g. since 30m, since 2h, since 1d.")
   t.equal(await sms(t, op, 'logs timeout since 0m'), 'The window must be at least 1m.')
   t.equal(await sms(t, op, 'logs timeout since 31d'), 'The window can be at most 30d.')
   t.equal(es.requests.length, 0)

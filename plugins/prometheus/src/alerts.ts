@@ -1,6 +1,7 @@
 import type { CommandSpec, TypedResult } from '@operator/core'
 import type { ApiAlert, PrometheusApi } from './client.js'
 import type { AlertLine, AlertsData } from './render.js'
+import { ALERTS_PHRASES } from './phrases.js'
 
 /** Most severe first; anything else (or no `severity` label) after these. */
 const SEVERITY_RANK: Readonly<Record<string, number>> = { critical: 0, error: 1, warning: 2, info: 3 }
@@ -41,6 +42,7 @@ export function alertsCommand (api: PrometheusApi): CommandSpec {
     summary: 'Prometheus alerts firing now, most severe first',
     usage: 'alerts',
     examples: ['alerts'],
+    phrases: ALERTS_PHRASES,
     async run (ctx): Promise<TypedResult> {
       const alerts = await api.alerts(ctx.signal)
       return { kind: 'prometheus.alerts', data: alertsData(alerts, Date.now()) }

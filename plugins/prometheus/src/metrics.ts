@@ -2,6 +2,7 @@ import { summarizeSeries, type CommandSpec, type TypedResult } from '@operator/c
 import { parseSampleValue, type PrometheusApi, type QueryData, type Sample } from './client.js'
 import { parseMetricsArgs, rangeStep, USAGE } from './args.js'
 import type { InstantData, QueriesData, RangeData, RangeSeries } from './render.js'
+import { metricsPhrases, metricWords } from './phrases.js'
 
 function sampleValue (sample: Sample): number {
   return parseSampleValue(sample[1])
@@ -56,6 +57,8 @@ export function metricsCommand (api: PrometheusApi, queries: ReadonlyMap<string,
     summary: 'Prometheus: a named query or PromQL, now or over a range',
     usage: USAGE,
     examples: ['metrics', 'metrics cpu', 'metrics up over 1h', 'metrics sum by (job) (up)'],
+    phrases: metricsPhrases('prometheus'),
+    entities: { metric: metricWords([...queries.keys()]), system: { prometheus: ['prom', 'promethus'] } },
     async run (ctx): Promise<TypedResult> {
       const request = parseMetricsArgs(ctx.argv, queries)
       if (request.kind === 'list') {
