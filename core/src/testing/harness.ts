@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../app.js'
 import { FIRST_PARTY } from '../config/first-party.js'
-import type { OperatorPlugin, Role, Channel } from '../plugins/contract.js'
+import type { OperatorPlugin, Role, Channel, SystemReport } from '../plugins/contract.js'
 import { checkPluginSchema } from '../plugins/plugin-config.js'
 import type { DispatchResult } from '../dispatch/dispatcher.js'
 
@@ -29,6 +29,11 @@ export interface TestOperator {
   exec(text: string, options?: ExecOptions): Promise<string>
   /** The same, with the outcome, page count, command and error code. */
   dispatch(text: string, options?: ExecOptions): Promise<DispatchResult>
+  /**
+   * Runs the health checks of one system (all when undefined) as `health` does, each under its own deadline: for a
+   * plugin tested without the built-in commands (`builtins: false`), where there is no `health` to type.
+   */
+  health(system?: string): Promise<readonly SystemReport[]>
   close(): Promise<void>
 }
 
@@ -60,6 +65,7 @@ export async function createTestOperator (options: TestOperatorOptions = {}): Pr
     app,
     dispatch,
     exec: async (text, o) => (await dispatch(text, o)).reply,
+    health: async (system) => await app.operator.host.health(system === undefined ? undefined : [system], new AbortController().signal),
     close: async () => { await app.close() }
   }
 }
