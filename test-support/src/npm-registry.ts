@@ -18,6 +18,8 @@ export interface LocalNpmRegistry {
   readonly url: string;
   /** Every package name npm asked for, in order; names it asked for that are not installed here are answered 404. */
   readonly requested: readonly string[];
+  /** Serves one more package: the folder as it is (e.g. a plugin a test just scaffolded), by its package.json. */
+  publish(dir: string): void;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,17 @@ interface Version {
 }
 
 /** Every package installed under these node_modules folders (nested ones too), by name and version; links skipped. */
+function readVersion(dir: string): Version | undefined {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Version['manifest'];
+  return typeof manifest.name === 'string' && typeof manifest.version === 'string' ? { dir, manifest } : undefined;
+}
+
+function add(index: Map<string, Map<string, Version>>, version: Version): void {
+  const versions = index.get(version.manifest.name) ?? new Map<string, Version>();
+  if (!versions.has(version.manifest.version)) versions.set(version.manifest.version, version);
+  index.set(version.manifest.name, versions);
+}
+
 function indexInstalled(roots: readonly string[]): Map<string, Map<string, Version>> {
   const index = new Map<string, Map<string, Version>>();
   const visit = (modules: string): void => {
@@ -38,12 +51,8 @@ function indexInstalled(roots: readonly string[]): Map<string, Map<string, Versi
       for (const dir of dirs) {
         // A workspace package is a link into the monorepo: the tests install those from `npm pack` tarballs.
         if (lstatSync(dir).isSymbolicLink() || !existsSync(join(dir, 'package.json'))) continue;
-        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Version['manifest'];
-        if (typeof manifest.name === 'string' && typeof manifest.version === 'string') {
-          const versions = index.get(manifest.name) ?? new Map<string, Version>();
-          if (!versions.has(manifest.version)) versions.set(manifest.version, { dir, manifest });
-          index.set(manifest.name, versions);
-        }
+        const version = readVersion(dir);
+        if (version !== undefined) add(index, version);
         visit(join(dir, 'node_modules'));
       }
     }
@@ -89,7 +98,7 @@ export async function localNpmRegistry(nodeModules: readonly string[]): Promise<
 
   const server = createServer((req, res) => {
     void (async () => {
-      const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.slice(1));
+      const path = decodeURIComponent(new URL(String(req.url), 'http://x').pathname.slice(1));
       const file = /^-\/tarball\/(.+)\.tgz$/.exec(path)?.[1];
       if (file !== undefined) {
         const data = tarballs.get(encodeURIComponent(file.slice(0, file.lastIndexOf('/'))) + file.slice(file.lastIndexOf('/')));
@@ -106,10 +115,17 @@ export async function localNpmRegistry(nodeModules: readonly string[]): Promise<
         body = packument(path, versions);
         packuments.set(path, body);
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(await body);
+      const text = await body;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(text);
     })().catch((err: Error) => res.writeHead(500).end(err.message));
   });
   const listening = await listen(server);
   base = `${listening.url}/`;
-  return { url: base, requested, close: () => listening.close() };
+  const publish = (dir: string): void => {
+    const version = readVersion(dir);
+    if (version === undefined) throw new Error(`${dir}/package.json has no name and version`);
+    add(index, version);
+    packuments.delete(version.manifest.name);
+  };
+  return { url: base, requested, publish, close: () => listening.close() };
 }

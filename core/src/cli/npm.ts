@@ -17,13 +17,15 @@ export function npmReason (stderr: string, exit: string): string {
 }
 
 /**
- * Runs `npm <args>` in `cwd` with npm's output passed through (it can take a while; people see its progress) and
+ * Runs `npm <args>` in `cwd` with npm's output passed through to stderr (it can take a while; people see its progress) and
  * resolves when it succeeded; otherwise throws OPR_ERR_NPM_FAILED with npm's reason in one line. The process
  * environment goes through unchanged, so `npm_config_*` settings (an offline cache, a private registry) apply.
  */
 export async function runNpm (args: readonly string[], cwd: string, signal: AbortSignal = AbortSignal.timeout(NPM_TIMEOUT_MS)): Promise<void> {
   const what = args.filter((a) => !a.startsWith('-')).join(' ')
-  const child = spawn('npm', args, { cwd, stdio: ['ignore', 'inherit', 'pipe'], signal })
+  const child = spawn('npm', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], signal })
+  // npm's progress goes to stderr: stdout carries only the command's own result line.
+  child.stdout.pipe(process.stderr, { end: false })
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString()
