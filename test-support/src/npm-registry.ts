@@ -63,7 +63,7 @@ function indexInstalled(roots: readonly string[]): Map<string, Map<string, Versi
 
 /** The installed folder as an npm tarball: its files under `package/`, without its node_modules. */
 async function tarball(dir: string): Promise<Buffer> {
-  const tar = spawn('tar', ['-czf', '-', '--hard-dereference', '-C', dir, '--exclude=./node_modules', '--transform=s,^\\.,package,', '.'], {
+  const tar = spawn('tar', ['-cf', '-', '--use-compress-program=gzip -1', '--hard-dereference', '-C', dir, '--exclude=./node_modules', '--transform=s,^\\.,package,', '.'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const chunks: Buffer[] = [];

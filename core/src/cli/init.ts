@@ -71,7 +71,7 @@ export async function initApp (options: InitOptions, ask?: (question: string) =>
   const files = appFiles(basename(path), chosen, source)
   mkdirSync(path, { recursive: true })
   for (const [name, text] of Object.entries(files)) writeFileSync(join(path, name), text)
-  const plugins = ['commands-builtin', ...chosen.map((p) => p.short)].join(', ')
+  const plugins = FIRST_PARTY.filter((p) => p.byDefault || chosen.includes(p)).map((p) => p.short).join(', ')
   return `Created ${options.dir}: package.json (@operator/core ${VERSION}, plugins ${plugins}), operator.config.json, .env.example, README.md\n` +
     `Next: cd ${options.dir} && npm install && cp .env.example .env, set what you need, then npm start`
 }

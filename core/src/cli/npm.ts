@@ -1,6 +1,11 @@
 import { spawn } from 'node:child_process'
 import { ERR_NPM_FAILED } from '../errors.js'
 
+/** A folder or tarball, told from a package name as npm tells them: a path that starts like one, or a tarball. */
+export function isPathSpec (spec: string): boolean {
+  return /^(\.{1,2}(\/|$)|\/|~\/)/.test(spec) || /\.(tgz|tar\.gz|tar)$/.test(spec)
+}
+
 /** npm gets this long to install or remove a package (a native dependency may compile) before it is stopped. */
 const NPM_TIMEOUT_MS = 10 * 60_000
 

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path'
 import { ERR_CLI_USAGE, ERR_TARGET_NOT_EMPTY } from '../errors.js'
 import { VERSION } from '../version.js'
 import { pluginFiles } from './plugin-template.js'
+import { isPathSpec } from './npm.js'
 
 const USAGE = 'usage: operator plugins new <name> [--dir <folder>] [--core <version range|tarball|folder>]'
 // What definePlugin accepts, less what `<NAME>_URL` could not spell.
@@ -33,8 +34,8 @@ export function parseNewPluginArgs (args: readonly string[], cwd: string): NewPl
   if (name === undefined) throw new ERR_CLI_USAGE(`operator plugins new needs a name (${USAGE})`)
   if (!NAME_RE.test(name)) throw new ERR_CLI_USAGE(`plugin name '${name}' must be lower case letters, digits or dashes, starting with a letter (at most 32)`)
   const core = flags['--core']
-  // A path (it exists, or looks like one) becomes an absolute file: reference; anything else is a version range.
-  const isPath = core !== undefined && (existsSync(resolve(cwd, core)) || /^[./~]|\.tgz$/.test(core))
+  // A path (as npm tells one) becomes an absolute file: reference; anything else is a version range or tag.
+  const isPath = core !== undefined && isPathSpec(core)
   return {
     name,
     dir: resolve(cwd, flags['--dir'] ?? `operator-plugin-${name}`),

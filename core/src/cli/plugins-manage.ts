@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { basename, relative, resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
 import { ERR_PLUGIN_UNKNOWN } from '../errors.js'
 import { firstPartyByName } from '../config/first-party.js'
 import { loadPluginModule } from '../plugins/resolve.js'
 import { pluginApiVersion } from '../plugins/contract.js'
 import { appDir, dependencies, findPlugin, type AppDir } from './app-dir.js'
 import { appendPlugin, pluginEntries, readConfigText, removePlugin, setEnabled, writeConfigText } from './config-edit.js'
-import { runNpm } from './npm.js'
+import { isPathSpec, runNpm } from './npm.js'
 
 const NPM_QUIET = ['--no-audit', '--no-fund']
 const RESTART = 'restart the daemon for it to take effect'
@@ -19,14 +19,13 @@ function installedName (app: AppDir, spec: string, before: Record<string, string
   const changed = Object.keys(after).find((name) => before[name] !== after[name])
   if (changed !== undefined) return changed
   const path = resolve(app.dir, spec)
-  if (existsSync(path)) {
+  if (isPathSpec(spec) && existsSync(path)) {
     if (statSync(path).isDirectory()) return (JSON.parse(readFileSync(resolve(path, 'package.json'), 'utf8')) as { name: string }).name
-    const file = `file:${relative(app.dir, path)}`
-    const named = Object.keys(after).find((name) => after[name] === file || after[name]!.endsWith(basename(path)))
+    // A tarball: the dependency npm saved as file:<its path>.
+    const named = Object.keys(after).find((name) => after[name]!.endsWith(basename(path)))
     if (named !== undefined) return named
   }
-  const at = spec.lastIndexOf('@')
-  return at > 0 ? spec.slice(0, at) : spec
+  return spec.replace(/(?!^)@[^/]*$/, '')   // name@range, @scope/name@range → the name
 }
 
 /**
@@ -38,7 +37,9 @@ export async function pluginsAdd (spec: string, cwd: string): Promise<string> {
   const app = appDir(cwd)
   const config = readConfigText(app.configPath)
   const before = dependencies(app)
-  await runNpm(['install', spec, ...NPM_QUIET], app.dir)
+  // A folder or tarball goes to npm as an absolute file: spec: npm reads `plugins/x` as a GitHub repository.
+  const npmSpec = isPathSpec(spec) ? `file:${resolve(app.dir, spec)}` : spec
+  await runNpm(['install', npmSpec, ...NPM_QUIET], app.dir)
   const name = installedName(app, spec, before, dependencies(app))
   let loaded
   try {
