@@ -11,6 +11,7 @@ import { appDir, baseEnv, BIN, operator } from './fixtures/cli.js'
 // npm runs for real against a registry on 127.0.0.1 with a fresh cache; a proxy that leads nowhere keeps anything
 // else off the network. (The whole install path, from npm pack to npm start, is install-app-dir.test.ts.)
 const run = promisify(execFile)
+t.setTimeout(10 * 60_000)
 const CORE = fileURLToPath(new URL('..', import.meta.url))
 const registry = await localNpmRegistry([])
 t.teardown(() => registry.close())
@@ -37,10 +38,12 @@ const manifest = (name: string, operator?: unknown): string =>
  * A plugin folder with no dependencies, so npm installs it with nothing to fetch: its default export carries the
  * brand definePlugin gives (Symbol.for('operator.plugin')), which is what the loader checks.
  */
-function pluginFolder (root: string, name: string, id: string): string {
+function pluginFolder (root: string, name: string, id: string, version = true): string {
   const dir = join(root, name)
   mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'package.json'), manifest(basename(name), { pluginId: id, api: 1, commands: [id] }))
+  const json = JSON.parse(manifest(basename(name), { pluginId: id, api: 1, commands: [id] })) as Record<string, unknown>
+  if (!version) delete json.version
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(json))
   writeFileSync(join(dir, 'index.js'), `export default { name: '${id}', version: '1.0.0', [Symbol.for('operator.plugin')]: { api: 1 }, register (op) { op.command({ name: '${id}', summary: 's', run: () => '${id} here' }) } }\n`)
   return dir
 }
@@ -91,6 +94,9 @@ t.test('operator init writes the app: dependencies, config, the environment of t
   t.same(env.split('\n').filter((l) => l !== '' && !l.startsWith('#')), [], 'every line commented out')
   t.match(readFileSync(join(app, 'README.md'), 'utf8'), /^# My Ops\n[\s\S]*plugins commands-builtin, prometheus, datadog\.[\s\S]*npm start/)
   t.equal(readFileSync(join(app, '.gitignore'), 'utf8'), 'node_modules/\n.env\ndata/\n')
+  const odd = await operator(['init', '__', '--plugins', ''], cwd)
+  t.equal(odd.code, 0, odd.stderr)
+  t.equal(JSON.parse(readFileSync(join(cwd, '__/package.json'), 'utf8')).name, 'operator-app', 'a directory name npm would refuse')
   // An empty directory is fine, and with no --plugins and no terminal, no plugin is chosen.
   const bare = await operator(['init', 'empty'], cwd)
   t.equal(bare.code, 0, bare.stderr)
@@ -156,8 +162,15 @@ t.test('plugins add: a folder, a tarball and a registry name; each checked, inst
   t.equal(fromRegistry.code, 0, fromRegistry.stderr)
   t.equal((await operator(['plugins', 'add', 'operator-plugin-yo'], app, env)).code, 0, 'again: npm changes nothing')
   t.equal((await operator(['plugins', 'add', 'operator-plugin-yo@1.0.0'], app, env)).code, 0)
+  // A first-party plugin by its package name is written by its short name, as people write it.
+  registry.publish(pluginFolder(app, 'plugins-src/gateway', 'gateway'))
+  const gwDir = join(app, 'plugins-src/gateway')
+  writeFileSync(join(gwDir, 'package.json'), readFileSync(join(gwDir, 'package.json'), 'utf8').replace('"name":"gateway"', '"name":"@operator/plugin-gateway"'))
+  registry.publish(gwDir)
+  const gw = await operator(['plugins', 'add', '@operator/plugin-gateway'], app, env)
+  t.equal(gw.code, 0, gw.stderr)
   t.same(JSON.parse(readFileSync(join(app, 'operator.config.json'), 'utf8')).plugins.map((p: string | { package: string }) => typeof p === 'string' ? p : p.package),
-    ['prometheus', 'operator-plugin-hi', 'operator-plugin-yo'])
+    ['prometheus', 'operator-plugin-hi', 'operator-plugin-yo', 'gateway'])
 })
 
 t.test('plugins add refuses what is not an Operator plugin, or is one for another plugin API, and leaves the app as it was', async (t) => {
@@ -200,7 +213,8 @@ t.test('plugins enable, disable and remove by any of a plugin\'s names; unknown 
   t.equal((await operator(['plugins', 'remove', 'prometheus'], app)).stdout, 'Removed prometheus and its entry in operator.config.json; restart the daemon for it to take effect\n')
 
   // Installed but not named in the file (a dependency only): enable adds it, remove uninstalls it.
-  await operator(['plugins', 'add', pluginFolder(app, 'src/operator-plugin-hey', 'hey')], app, env)
+  const hey = await operator(['plugins', 'add', pluginFolder(app, 'src/operator-plugin-hey', 'hey', false)], app, env)
+  t.match(hey.stdout, /^Added operator-plugin-hey \(plugin 'hey', plugin API 1\)/, 'a package with no version')
   writeFileSync(join(app, 'operator.config.json'), '{ "plugins": [] }\n')
   t.equal((await operator(['plugins', 'enable', 'hey'], app)).code, 0)
   t.same(JSON.parse(readFileSync(join(app, 'operator.config.json'), 'utf8')), { plugins: [{ package: 'operator-plugin-hey', enabled: true }] })
@@ -209,6 +223,11 @@ t.test('plugins enable, disable and remove by any of a plugin\'s names; unknown 
   t.equal(removed.stdout, 'Removed operator-plugin-hey; restart the daemon for it to take effect\n')
   t.notOk(existsSync(join(app, 'node_modules/operator-plugin-hey')))
   t.equal(readFileSync(join(app, 'operator.config.json'), 'utf8'), '{}', 'a file that did not name it is untouched')
+
+  // Windows line ends and four-space indentation stay as they are.
+  writeFileSync(join(app, 'operator.config.json'), '{\r\n    "plugins": [\r\n        "logs"\r\n    ]\r\n}\r\n')
+  t.equal((await operator(['plugins', 'disable', 'logs'], app)).code, 0)
+  t.equal(readFileSync(join(app, 'operator.config.json'), 'utf8'), '{\r\n    "plugins": [\r\n        {\r\n            "package": "logs",\r\n            "enabled": false\r\n        }\r\n    ]\r\n}\r\n')
 
   // The file OPERATOR_CONFIG names (here from .env), created when missing.
   writeFileSync(join(app, '.env'), 'OPERATOR_CONFIG=conf/ops.json\n')

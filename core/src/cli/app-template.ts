@@ -12,8 +12,7 @@ export type AppFiles = Record<string, string>
  * `.env.example` when it is packed), else that file itself when core runs from a checkout of the monorepo.
  */
 function envExample (): string {
-  const packed = join(CORE_DIR, 'env.example')
-  return readFileSync(existsSync(packed) ? packed : join(CORE_DIR, '..', '.env.example'), 'utf8')
+  return readFileSync([join(CORE_DIR, 'env.example'), join(CORE_DIR, '..', '.env.example')].find(existsSync)!, 'utf8')
 }
 
 /** The environment file without the sections of first-party plugins the app does not have. */
