@@ -6,10 +6,6 @@ import { pluginsCommand, configCheckCommand } from './inspect.js'
 import { VERSION } from '../version.js'
 import { startupMessage } from './boot.js'
 import { ERR_CLI_USAGE } from '../errors.js'
-import { initApp, parseInitArgs } from './init.js'
-import { askLine } from './ask.js'
-import { pluginsAdd, pluginsRemove, pluginsSetEnabled } from './plugins-manage.js'
-import { newPlugin, parseNewPluginArgs } from './plugin-new.js'
 
 const USAGE = `operator ${VERSION}: answer operational questions over SMS
 
@@ -49,16 +45,24 @@ async function plugins (args: readonly string[]): Promise<number> {
   const [sub, name, ...more] = args
   const cwd = process.cwd()
   if (sub === undefined || sub === 'list') return await pluginsCommand()
-  if (sub === 'new') return await report(() => newPlugin(parseNewPluginArgs(args.slice(1), cwd)))
+  if (sub === 'new') {
+    return await report(async () => {
+      const { newPlugin, parseNewPluginArgs } = await import('./plugin-new.js')
+      return newPlugin(parseNewPluginArgs(args.slice(1), cwd))
+    })
+  }
   const known = ['add', 'remove', 'enable', 'disable']
   if (!known.includes(sub) || name === undefined || more.length > 0) {
     return await report(() => {
       throw new ERR_CLI_USAGE(known.includes(sub) ? `usage: operator plugins ${sub} <${sub === 'add' ? 'package|tarball|folder' : 'name'}>` : `unknown plugins command '${sub}' (add, remove, enable, disable, new, or none to list)`)
     })
   }
-  return await report(async () => sub === 'add'
-    ? await pluginsAdd(name, cwd)
-    : sub === 'remove' ? await pluginsRemove(name, cwd) : pluginsSetEnabled(name, sub === 'enable', cwd))
+  return await report(async () => {
+    const { pluginsAdd, pluginsRemove, pluginsSetEnabled } = await import('./plugins-manage.js')
+    return sub === 'add'
+      ? await pluginsAdd(name, cwd)
+      : sub === 'remove' ? await pluginsRemove(name, cwd) : pluginsSetEnabled(name, sub === 'enable', cwd)
+  })
 }
 
 /** Dispatches `operator <command>`; returns the process exit code. */
@@ -69,7 +73,11 @@ export async function run (argv: readonly string[]): Promise<number> {
     case 'shell': return await shellCommand()
     case 'exec': return await execCommand(parseExecArgs(rest))
     case 'send': return await sendCommand(rest[0], rest.slice(1).join(' '))
-    case 'init': return await report(async () => await initApp(parseInitArgs(rest), process.stdin.isTTY ? askLine : undefined))
+    case 'init': return await report(async () => {
+      // The app-directory commands load on demand: `operator start` never pays for them.
+      const [{ initApp, parseInitArgs }, { askLine }] = await Promise.all([import('./init.js'), import('./ask.js')])
+      return await initApp(parseInitArgs(rest), process.stdin.isTTY ? askLine : undefined)
+    })
     case 'plugins': return await plugins(rest)
     case 'config':
       if (rest[0] === 'check') return await configCheckCommand()
