@@ -1,9 +1,12 @@
 import t from 'tap'
+import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { appDir, operator } from './fixtures/cli.js'
 import { npmReason, runNpm } from '../src/cli/npm.js'
 import { startupMessage } from '../src/cli/boot.js'
 import { createTestOperator } from '../src/testing/index.js'
+import { appEnvExample } from '../src/cli/app-template.js'
 import { definePlugin } from '../src/index.js'
 
 const plugin = (name: string): string => JSON.stringify({ name, version: '1.0.0', type: 'module', exports: './index.js', operator: { pluginId: name, api: 1 } })
@@ -48,6 +51,27 @@ t.test('a plugin that is a plain module file outside any package: its missing fi
     "operator: Plugin './plugin.mjs' cannot be loaded: plugin.mjs imports helper.mjs, which does not exist (is the package built? npm run build in <app>) [OPR_ERR_PLUGIN_IMPORT]\n")
 })
 
+t.test('the loader\'s other refusals, each one line: a folder without package.json, a brand or a plugin id that disagrees', async (t) => {
+  const brand = (api: number, name: string): string => `export default { name: '${name}', register () {}, [Symbol.for('operator.plugin')]: { api: ${api} } }\n`
+  const dir = appDir(t, undefined, {
+    'folder-plugin/package.json': plugin('folder'),
+    'folder-plugin/index.js': brand(1, 'folder'),
+    'empty/.keep': '',
+    'node_modules/p-brand/package.json': plugin('p-brand'),
+    'node_modules/p-brand/index.js': brand(2, 'p-brand'),
+    'node_modules/p-named/package.json': plugin('p-named'),
+    'node_modules/p-named/index.js': brand(1, 'other-name')
+  })
+  const check = async (plugins: unknown[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+    writeFileSync(join(dir, 'operator.config.json'), JSON.stringify({ plugins }))
+    return await operator(['config', 'check'], dir)
+  }
+  t.match((await check(['./folder-plugin', { package: 'not-installed', enabled: false }])).stdout, /plugin\(s\) enabled: builtin, folder/)
+  t.equal((await check(['./empty'])).stderr, `operator: Plugin './empty' cannot be resolved: ${join(dir, 'empty')} has no package.json [OPR_ERR_PLUGIN_NOT_FOUND]\n`)
+  t.equal((await check(['p-brand'])).stderr, "operator: Plugin 'p-brand' targets plugin API 2, this Operator provides API 1 [OPR_ERR_PLUGIN_API_VERSION]\n")
+  t.equal((await check(['p-named'])).stderr, "operator: Plugin 'p-named' is not an Operator plugin: package.json says pluginId 'p-named' but the plugin is named 'other-name' [OPR_ERR_PLUGIN_INVALID]\n")
+})
+
 t.test('start-up names a dependency the install left out, with what to run', async (t) => {
   t.equal(startupMessage(Object.assign(new Error("Cannot find module 'ajv'\nRequire stack:\n- /x.js"), { code: 'MODULE_NOT_FOUND' })),
     "operator: cannot load 'ajv': it is not installed where Operator runs; run npm install in the app directory [OPR_ERR_DEPENDENCY_MISSING]")
@@ -78,4 +102,8 @@ t.test("the test harness runs one system's health check, or all, without the bui
   t.teardown(() => op.close())
   t.match(await op.health('probe'), [{ system: 'probe', status: 'degraded', summary: 'slow' }])
   t.same((await op.health()).map((r) => r.system).sort(), ['other', 'probe', 'self'])
+})
+
+t.test('an app\'s .env.example when core was packed without its env.example says where the variables are documented', async (t) => {
+  t.match(appEnvExample([], ['/nonexistent/env.example']), /^# @operator\/core was packed without its env\.example/)
 })

@@ -11,13 +11,17 @@ export type AppFiles = Record<string, string>
  * Operator's documented environment: `env.example` in the published package (copied from the monorepo's
  * `.env.example` when it is packed), else that file itself when core runs from a checkout of the monorepo.
  */
-function envExample (): string {
-  return readFileSync([join(CORE_DIR, 'env.example'), join(CORE_DIR, '..', '.env.example')].find(existsSync)!, 'utf8')
-}
+const ENV_EXAMPLES = [join(CORE_DIR, 'env.example'), join(CORE_DIR, '..', '.env.example')]
+
+/** A package packed with scripts off has no env.example: say where the variables are documented instead. */
+const NO_ENV_EXAMPLE = '# @operator/core was packed without its env.example (npm pack with scripts off), so the list of\n' +
+  '# variables is missing here. Each plugin\'s README lists its own (node_modules/<package>/README.md).\n'
 
 /** The environment file without the sections of first-party plugins the app does not have. */
-export function appEnvExample (chosen: readonly FirstPartyPlugin[]): string {
-  return envExample().split(/\n(?=\n)/).filter((block) => {
+export function appEnvExample (chosen: readonly FirstPartyPlugin[], candidates: readonly string[] = ENV_EXAMPLES): string {
+  const found = candidates.find((path) => existsSync(path))
+  if (found === undefined) return NO_ENV_EXAMPLE
+  return readFileSync(found, 'utf8').split(/\n(?=\n)/).filter((block) => {
     const section = /^\n?# --- .*\(plugins\/([\w-]+)\/README\.md\) ---/.exec(block)?.[1]
     return section === undefined || chosen.some((p) => p.short === section)
   }).join('\n').replace(/\(plugins\/([\w-]+)\/README\.md\)/g, '(node_modules/@operator/plugin-$1/README.md)')

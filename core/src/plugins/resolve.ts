@@ -81,13 +81,15 @@ function notFoundReason (specifier: string, baseDirs: readonly string[]): string
 
 /** The package a file belongs to: the nearest package.json with a name, walking up from it. */
 function owningPackage (path: string): { dir: string, name: string } | undefined {
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
+  let dir = path
+  do {
+    dir = dirname(dir)
     try {
       const { name } = readManifest(dir)
       if (typeof name === 'string') return { dir, name }
     } catch { /* no (readable) package.json here: keep walking */ }
-    if (dirname(dir) === dir) return undefined
-  }
+  } while (dirname(dir) !== dir)
+  return undefined
 }
 
 /** `@scope/name/sub.js` → `@scope/name`; `name/sub` → `name`. */
