@@ -185,8 +185,8 @@ t.test('init, npm install from the tarballs, npm start; plugins add, disable and
   const gone = await operator(app, ['exec', '--url', third.url, withNewRelic ? 'newrelic checkout' : 'hello'])
   t.equal(gone.code, 1)
   t.match(gone.stdout + gone.stderr, new RegExp(`^${target} needs the ${target} plugin, which is disabled in operator\\.config\\.json`))
-  const list = await operator(app, ['plugins'], env)
-  t.match(list.stdout, new RegExp(`\\[off\\] operator-plugin-${target} - disabled in the config file`))
+  const list = await operator(app, ['plugins'], { ...env, ...extra })
+  t.match(list.stdout, new RegExp(`\\[off\\] operator-plugin-${target} - disabled in the config file`), list.stderr)
   await stopDaemon(third.child)
 
   // Removed: uninstalled and gone from the config file; a missing dependency is named, never "is it built?".
