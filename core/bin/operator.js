@@ -8,5 +8,13 @@ if (!existsSync(built)) {
   process.stderr.write('operator: @operator/core is not built (no dist/cli/bin.js); run npm run build\n')
   process.exitCode = 1
 } else {
-  await import(built.href)
+  try {
+    await import(built.href)
+  } catch (err) {
+    // A dependency the install left out stops the import itself, before the CLI's own error handling exists.
+    if (err?.code !== 'ERR_MODULE_NOT_FOUND' && err?.code !== 'MODULE_NOT_FOUND') throw err
+    const missing = /Cannot find (?:package|module) '([^']+)'/.exec(String(err.message))?.[1] ?? String(err.message)
+    process.stderr.write(`operator: cannot load '${missing}': it is not installed where Operator runs; run npm install in the app directory [OPR_ERR_DEPENDENCY_MISSING]\n`)
+    process.exitCode = 1
+  }
 }

@@ -88,3 +88,14 @@ export const ERR_STORE_CURSOR = createError<'OPR_ERR_STORE_CURSOR'>(
 // `op.host.history` in a process that opened no store; the message says why.
 export const ERR_HISTORY_OFF = createError<'OPR_ERR_HISTORY_OFF', Args1>(
   'OPR_ERR_HISTORY_OFF', 'History is off: %s', 503)
+// The app directory (`operator init`, `operator plugins add|remove|enable|disable|new`).
+export const ERR_CLI_USAGE = createError<'OPR_ERR_CLI_USAGE', Args1>(
+  'OPR_ERR_CLI_USAGE', '%s', 400)
+export const ERR_APP_DIR_MISSING = createError<'OPR_ERR_APP_DIR_MISSING', Args1>(
+  'OPR_ERR_APP_DIR_MISSING', '%s has no package.json: run this in an app directory (operator init <dir> makes one)', 400)
+export const ERR_TARGET_NOT_EMPTY = createError<'OPR_ERR_TARGET_NOT_EMPTY', Args1>(
+  'OPR_ERR_TARGET_NOT_EMPTY', '%s already exists and is not empty: choose a new directory', 400)
+export const ERR_NPM_FAILED = createError<'OPR_ERR_NPM_FAILED', Args2>(
+  'OPR_ERR_NPM_FAILED', 'npm %s failed: %s', 500)
+export const ERR_PLUGIN_UNKNOWN = createError<'OPR_ERR_PLUGIN_UNKNOWN', Args2>(
+  'OPR_ERR_PLUGIN_UNKNOWN', "No plugin '%s' in this app: %s", 400)

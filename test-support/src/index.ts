@@ -60,3 +60,4 @@ export {
 } from './prometheus.js';
 export { startAlertmanager, type AlertmanagerOptions, type RunningAlertmanager } from './alertmanager.js';
 export { startPgBouncer, type PgBouncerOptions, type RunningPgBouncer } from './pgbouncer.js';
+export { localNpmRegistry, type LocalNpmRegistry } from './npm-registry.js';

@@ -13,6 +13,13 @@ export function startupMessage (err: unknown): string {
   const e = err as { code?: unknown; message?: unknown; cause?: unknown }
   const message = typeof e?.message === 'string' ? e.message : String(err)
   const code = typeof e?.code === 'string' ? e.code : 'OPR_ERR_STARTUP'
+  // A package Operator loads on demand (a validator, a driver) that the install left out: name it, say what to run.
+  const missing = code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND'
+    ? /Cannot find (?:package|module) '([^']+)'/.exec(message)?.[1]
+    : undefined
+  if (missing !== undefined) {
+    return `operator: cannot load '${missing}': it is not installed where Operator runs; run npm install in the app directory [OPR_ERR_DEPENDENCY_MISSING]`
+  }
   return `operator: ${message.split('\n')[0]} [${code}]`
 }
 

@@ -79,21 +79,58 @@ function notFoundReason (specifier: string, baseDirs: readonly string[]): string
     `installed first, by the name its own documentation gives (first-party plugins: ${firstParty})`
 }
 
+/** The package a file belongs to: the nearest package.json with a name, walking up from it. */
+function owningPackage (path: string): { dir: string, name: string } | undefined {
+  let dir = path
+  do {
+    dir = dirname(dir)
+    try {
+      const { name } = readManifest(dir)
+      if (typeof name === 'string') return { dir, name }
+    } catch { /* no (readable) package.json here: keep walking */ }
+  } while (dirname(dir) !== dir)
+  return undefined
+}
+
+/** `@scope/name/sub.js` → `@scope/name`; `name/sub` → `name`. */
+function packageOf (specifier: string): string {
+  const parts = specifier.split('/')
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!
+}
+
 /**
- * A plugin whose own files exist but whose import of something else failed: name what is missing and how to get it.
- * Undefined when the error is not a missing module.
+ * A plugin whose own files exist but whose import of something else failed: name what is missing, whose it is and
+ * how to get it, whether the plugin, a package it uses, or a package that one uses (core's own dependencies, say)
+ * lacks it. Undefined when the error is not a missing module.
  */
-function missingImport (specifier: string, location: string, err: { code?: string; message?: string }): string | undefined {
-  if (err.code !== 'ERR_MODULE_NOT_FOUND') return undefined
-  const match = /Cannot find (package|module) '([^']+)' imported from (.+)$/m.exec(err.message ?? '')
+function missingImport (location: string, err: { code?: string; message?: string }): string | undefined {
+  const message = err.message ?? ''
+  // ESM: `Cannot find package|module 'x' imported from /file`; CommonJS (require inside a dependency): a require stack.
+  const match = err.code === 'ERR_MODULE_NOT_FOUND'
+    ? /Cannot find (?:package|module) '([^']+)' imported from (.+)$/m.exec(message)
+    : err.code === 'MODULE_NOT_FOUND' ? /Cannot find module '([^']+)'\s*\nRequire stack:\n- (.+)$/m.exec(message) : null
   if (match === null) return undefined
-  const [, kind, missing, importer] = match as unknown as [string, string, string, string]
+  const [, missing, importer] = match as unknown as [string, string, string]
   const from = relative(location, importer) || importer
-  if (kind === 'module') return `${from} imports ${missing}, which does not exist (is the package built?)`
-  const peer = missing === '@operator/core'
+  const importing = owningPackage(importer)
+  const who = importing === undefined || importing.dir === location ? 'the plugin' : importing.name
+  if (isAbsolute(missing) || missing.startsWith('.')) {
+    // A file is missing, not a package: whose file it is decides what to do.
+    const file = resolve(dirname(importer), missing)
+    const owner = owningPackage(file)
+    if (owner === undefined || owner.dir === location) {
+      return `${from} imports ${relative(location, file) || file}, which does not exist (is the package built? npm run build in ${location})`
+    }
+    return `${from} imports ${owner.name}, which is installed without its file ${relative(owner.dir, file)}: ` +
+      `reinstall it (npm install in the app directory), or build it if it is a local folder (${owner.dir})`
+  }
+  const name = packageOf(missing)
+  const help = name === '@operator/core'
     ? ' (the core package is a peer dependency: install @operator/core beside the plugin, npm install @operator/core)'
-    : ` (install the plugin's dependencies: npm install ${missing}, or npm install in ${location})`
-  return `${from} imports the package '${missing}', which is not installed where the plugin is${peer}`
+    : who === 'the plugin'
+      ? ` (install the plugin's dependencies: npm install ${name}, or npm install in ${location})`
+      : ` (a dependency of ${who} is missing: npm install in the app directory installs it, or npm install ${name})`
+  return `${from} imports the package '${name}', which is not installed where ${who} is${help}`
 }
 
 function locate (specifier: string, baseDirs: readonly string[]): { location: string; entry: string; manifest?: PackageManifest } {
@@ -148,7 +185,7 @@ export async function loadPluginModule (specifier: string, baseDirs: readonly st
     mod = await import(pathToFileURL(entry).href) as { default?: unknown }
   } catch (err) {
     const e = err as { code?: string; message?: string }
-    const missing = missingImport(specifier, statSync(location).isDirectory() ? location : dirname(location), e)
+    const missing = missingImport(statSync(location).isDirectory() ? location : dirname(location), e)
     if (missing !== undefined) throw new ERR_PLUGIN_IMPORT(specifier, missing)
     throw new ERR_PLUGIN_INVALID(specifier, `importing it failed: ${(e.message ?? String(err)).split('\n')[0]}`)
   }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../app.js'
 import { FIRST_PARTY } from '../config/first-party.js'
-import type { OperatorPlugin, Role, Channel } from '../plugins/contract.js'
+import type { OperatorPlugin, Role, Channel, SystemReport } from '../plugins/contract.js'
 import { checkPluginSchema } from '../plugins/plugin-config.js'
 import type { DispatchResult } from '../dispatch/dispatcher.js'
 
@@ -36,6 +36,11 @@ export interface TestOperator {
    * status line): what to assert on, since `status` itself lists only the systems that are not ok.
    */
   statusLine(system: string): Promise<string | undefined>
+  /**
+   * Runs the health checks of one system (all when undefined) as `health` does, each under its own deadline: for a
+   * plugin tested without the built-in commands (`builtins: false`), where there is no `health` to type.
+   */
+  health(system?: string): Promise<readonly SystemReport[]>
   close(): Promise<void>
 }
 
@@ -73,6 +78,7 @@ export async function createTestOperator (options: TestOperatorOptions = {}): Pr
       const report = (await app.operator.host.status(AbortSignal.timeout(30_000))).find((r) => r.system === system)
       return report === undefined ? undefined : `${system} ${words[report.status]} ${report.summary}`.trimEnd()
     },
+    health: async (system) => await app.operator.host.health(system === undefined ? undefined : [system], new AbortController().signal),
     close: async () => { await app.close() }
   }
 }
