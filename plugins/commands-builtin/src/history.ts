@@ -45,6 +45,13 @@ export function historyCommand (host: HostView, people: ReadonlyMap<string, stri
     usage: 'history [n]',
     examples: ['history', 'history 20'],
     role: 'admin',
+    phrases: [{
+      say: [
+        'history', 'show history', 'show me the history', 'command history', 'message history', 'recent commands',
+        'last commands', 'who asked what', 'what did people ask', 'what have people been asking', 'who texted'
+      ],
+      run: 'history'
+    }],
     async run (ctx) {
       const arg = ctx.argv[0]
       const n = arg === undefined ? DEFAULT_COUNT : /^\d{1,3}$/.test(arg) ? Number(arg) : NaN
