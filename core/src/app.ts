@@ -26,6 +26,7 @@ import { ConnectionTracker } from './connections.js'
 import { requestPath } from './logging.js'
 import { defaultStoreMode, startStore, type StoreMode } from './store/start.js'
 import { registerStoreSystem } from './store/system.js'
+import { startPaging } from './paging/start.js'
 
 export interface BuildOptions {
   /** The environment to validate; default process.env with `.env` read from `cwd`. */
@@ -125,8 +126,17 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
       commandDeadlineMs: env.COMMAND_DEADLINE_MS, maxSegments: env.SMS_MAX_SEGMENTS
     })
     const host = createHostView(VERSION, registry, health, () => dispatcher)
+    // Paging needs the durable store: every alert and every text is a row before anything is answered or sent.
+    let paging
+    try {
+      paging = store === undefined ? undefined : startPaging(env, configFile, store, registry, instance.log.child({ part: 'paging' }))
+    } catch (err) {
+      await store?.close()
+      await state.close()
+      throw err
+    }
     const core: OperatorCore = {
-      version: VERSION, startedAt: Date.now(), env, rawEnv, configFile, registry, pools, pages, state, store, health, dispatcher, host, plugins: [], ready: false
+      version: VERSION, startedAt: Date.now(), env, rawEnv, configFile, registry, pools, pages, state, store, paging, health, dispatcher, host, plugins: [], ready: false
     }
     instance.decorate('operator', core)
     const stopSelf = registerSelfSystem(registry, VERSION, core.startedAt)
@@ -141,11 +151,13 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
 
     instance.addHook('onReady', async () => {
       registry.freeze(configFile.primary)
+      paging?.start()
       core.ready = true
     })
     instance.addHook('preClose', async () => { core.ready = false })
     instance.addHook('onClose', async () => {
       stopSelf()
+      await paging?.stop()
       await pools.close()
       await state.close()
       await store?.close()

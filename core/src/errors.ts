@@ -85,3 +85,10 @@ export const ERR_STORE_QUERY = createError<'OPR_ERR_STORE_QUERY', Args1>(
   'OPR_ERR_STORE_QUERY', 'Invalid history query: %s', 400)
 export const ERR_STORE_CURSOR = createError<'OPR_ERR_STORE_CURSOR'>(
   'OPR_ERR_STORE_CURSOR', 'Invalid history cursor: give back the `next` of an earlier page', 400)
+// Paging (core/src/paging): what an alert source answers its sender.
+export const ERR_PAGING_UNAVAILABLE = createError<'OPR_ERR_PAGING_UNAVAILABLE', Args1>(
+  'OPR_ERR_PAGING_UNAVAILABLE', 'Alerts cannot be stored right now (%s); send them again', 503)
+export const ERR_ALERT_INVALID = createError<'OPR_ERR_ALERT_INVALID', Args1>(
+  'OPR_ERR_ALERT_INVALID', 'Invalid alert notification: %s', 400)
+export const ERR_PAGING_CONFIG = createError<'OPR_ERR_PAGING_CONFIG', Args1>(
+  'OPR_ERR_PAGING_CONFIG', 'Invalid paging settings: %s', 500)

@@ -24,3 +24,7 @@ export type {
   Store, StoreSettings, StoreEngine, StoreCheck, MessageRepository, DurableIdempotencyStore, NewMessage, MessageRecord,
   MessageFilter, MessageQuery, MessagePage, Bucket, SegmentsDay, Direction, Outcome
 } from './store/index.js'
+export type {
+  NormalizedAlert, AlertBatch, IngestResult, AlertSourceSpec, AlertSourceActions, AlertIngest, SilenceRequest
+} from './paging/index.js'
+export { toGsm7 } from './paging/index.js'

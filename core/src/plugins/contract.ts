@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyBaseLogger } from 'fastify'
 import type { HttpClient, HttpClientOptions } from '../http/client.js'
+import type { AlertIngest, AlertSourceSpec } from '../paging/types.js'
 
 /** The plugin API this core provides; a plugin declares the one it was written for. */
 export type Logger = FastifyBaseLogger
@@ -132,6 +133,13 @@ export interface PluginContext {
   onClose(fn: () => Promise<void> | void): void
   /** A read-only view of the daemon: what built-in style commands (`help`, `health`) need. */
   readonly host: HostView
+  /**
+   * Makes this plugin an alert source: returns the ingest function its route calls with each notification,
+   * normalised. It resolves once the alerts are stored (answer 2xx then) and rejects with an error whose `statusCode`
+   * is the answer to give: 400 for a malformed notification, 503 while the store is unavailable. `actions` are what the
+   * reply side can do back at the source (silence, expire).
+   */
+  alertSource(spec?: AlertSourceSpec): AlertIngest
 }
 
 /** A command as `help` shows it. */
