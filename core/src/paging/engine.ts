@@ -64,6 +64,7 @@ export class PagingEngine {
   #timer: NodeJS.Timeout | undefined
   #running: Promise<void> | undefined
   #again = false
+  #started = false
   #stopped = false
 
   constructor (parts: PagingEngineParts) {
@@ -120,6 +121,7 @@ export class PagingEngine {
   start (): void {
     if (this.#s.rotation.length === 0) this.#log.warn('paging: ONCALL_NUMBERS is empty: alerts are stored, nobody is paged')
     if (this.#s.statusCallback === undefined) this.#log.warn('paging: PUBLIC_URL is not set: pages are sent without a status callback, so a failed delivery escalates only after the timeout')
+    this.#started = true
     this.#timer = setInterval(() => { this.kick() }, this.#pollMs)
     this.#timer.unref()
     this.kick()
@@ -133,7 +135,7 @@ export class PagingEngine {
 
   /** Looks for due work now (after an ingest, a failed delivery), at most one pass at a time. */
   kick (): void {
-    if (this.#stopped) return
+    if (!this.#started || this.#stopped) return
     if (this.#running !== undefined) {
       this.#again = true
       return
@@ -190,7 +192,8 @@ export class PagingEngine {
   async onDeliveryStatus (sid: string, status: string, errorCode: number | null): Promise<void> {
     const now = this.#now()
     const update = await recordDelivery(this.#db, sid, status, errorCode)
-    await recordDeliveryStatus(this.#messages, sid, status)
+    // A late `sent` after `undelivered` changes neither row; texts that are not pages (replies) are recorded as they come.
+    if (update.recorded || !update.known) await recordDeliveryStatus(this.#messages, sid, status)
     if (update.pages.length > 0) {
       this.#log.warn({ sid, status, errorCode }, 'paging: a page was not delivered; escalating now')
       await this.#outbox.escalateRows(update.pages, now)
