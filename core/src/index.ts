@@ -28,3 +28,4 @@ export type {
   NormalizedAlert, AlertBatch, IngestResult, AlertSourceSpec, AlertSourceActions, AlertIngest, SilenceRequest
 } from './paging/index.js'
 export { toGsm7 } from './paging/index.js'
+export { webhookAuth, type WebhookAuthSettings, type WebhookAuthCheck } from './paging/webhook-auth.js'

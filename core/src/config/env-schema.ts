@@ -58,6 +58,7 @@ export const envSchema = {
     ONCALL_RESOLVED_NOTICES: { type: 'boolean', default: true },
     /** Paging: SMS segments the daemon may send per UTC day (0: no budget); admins are warned at 80%. */
     SMS_DAILY_SEGMENTS: { type: 'integer', minimum: 0, default: 500 },
+    ALERTMANAGER_URL: { type: 'string' },
     ALERTMANAGER_WEBHOOK_TOKEN: { type: 'string' },
     ALERTMANAGER_WEBHOOK_USERNAME: { type: 'string' },
     ALERTMANAGER_WEBHOOK_PASSWORD: { type: 'string' },

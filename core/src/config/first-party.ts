@@ -17,7 +17,8 @@ export const FIRST_PARTY: readonly FirstPartyPlugin[] = [
   { short: 'datadog', packageName: '@operator/plugin-datadog', byDefault: false, triggers: ['DATADOG_API_KEY'] },
   { short: 'logs', packageName: '@operator/plugin-logs', byDefault: false, triggers: ['LOGS_TYPE'] },
   { short: 'database', packageName: '@operator/plugin-database', byDefault: false, triggers: ['DB_URL', 'DB_STATS_URL'] },
-  { short: 'gateway', packageName: '@operator/plugin-gateway', byDefault: false, triggers: ['GATEWAY_TYPE'] }
+  { short: 'gateway', packageName: '@operator/plugin-gateway', byDefault: false, triggers: ['GATEWAY_TYPE'] },
+  { short: 'alertmanager', packageName: '@operator/plugin-alertmanager', byDefault: false, triggers: ['ALERTMANAGER_WEBHOOK_TOKEN', 'ALERTMANAGER_WEBHOOK_USERNAME', 'ALERTMANAGER_URL'] }
 ]
 
 export function firstPartyByName (name: string): FirstPartyPlugin | undefined {

@@ -1,8 +1,8 @@
 import type { CommandSpec } from '../plugins/contract.js'
-import { formatAge } from '../format/numbers.js'
 import { fitLines } from '../format/lines.js'
 import type { PagingEngine } from './engine.js'
 import { personName } from './oncall.js'
+import { ageText } from './text.js'
 
 /** `Mon 30 Nov 09:00 UTC` */
 function when (ms: number): string {
@@ -29,7 +29,7 @@ export function alertsCommand (engine: PagingEngine): CommandSpec {
         const count = i.firing > 1 ? `${i.firing}x ` : ''
         const where = i.details.length > 0 ? ` ${i.details.slice(0, 2).join(' ')}` : ''
         const acked = i.ackedBy === null ? '' : ` acked by ${i.ackedBy}`
-        return `${code} ${count}${i.title}${where}${sev} ${formatAge(now - i.openedAt)}${acked}`
+        return `${code} ${count}${i.title}${where}${sev} ${ageText(now - i.openedAt)}${acked}`
       })
       return fitLines([`${open.length} open:`, ...lines], ctx.budget)
     }

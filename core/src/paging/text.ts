@@ -8,6 +8,11 @@ export const PAGE_CHARS = 160
 /** A bundle of several pages may take up to this many segments. */
 const BUNDLE_SEGMENTS = 2
 
+/** How long, for a page: whole seconds under a minute (`0s`, `42s`), else formatAge's two units (`2m`, `1h5m`). */
+export function ageText (ms: number): string {
+  return ms < 60_000 ? `${Math.floor(Math.max(0, ms) / 1000)}s` : formatAge(ms)
+}
+
 /** What a page text needs of an incident. */
 export interface PageFacts {
   readonly code: number
@@ -62,7 +67,7 @@ function what (firing: number, title: string, details: readonly string[], severi
 
 /** `FIRING 3: TargetDown api-3 prod (critical) 2m. Reply 3a ack, 3s silence` — one GSM-7 segment. */
 export function pageText (facts: PageFacts, now: number): string {
-  const age = formatAge(Math.max(0, now - facts.since))
+  const age = ageText(now - facts.since)
   return fit(facts, (title, details) =>
     `FIRING ${facts.code}: ${what(facts.firing, title, details, facts.severity)} ${age}. Reply ${facts.code}a ack, ${facts.code}s silence`)
 }
@@ -91,13 +96,13 @@ export function bundleText (pages: readonly PageFacts[]): string {
 
 /** `RESOLVED 3: TargetDown api-3 after 14m`. */
 export function resolvedText (facts: Pick<PageFacts, 'code' | 'title' | 'details'>, openedAt: number, closedAt: number): string {
-  const after = formatAge(Math.max(0, closedAt - openedAt))
+  const after = ageText(closedAt - openedAt)
   return fit({ ...facts, severity: null, firing: 1, since: openedAt }, (title, details) =>
     `RESOLVED ${facts.code}: ${title}${details.length > 0 ? ` ${details.join(' ')}` : ''} after ${after}`)
 }
 
 // Labels that say where an alert is, most telling first; the rest only when these are missing.
-const WHERE = ['instance', 'service', 'job', 'env', 'environment', 'cluster', 'namespace', 'pod', 'host', 'region']
+const WHERE = ['instance', 'service', 'env', 'environment', 'cluster', 'namespace', 'pod', 'host', 'region', 'job']
 const NOT_DETAILS = new Set(['alertname', 'severity', '__name__', 'prometheus', 'alertgroup', 'grafana_folder'])
 
 /** The label values that say where: `api-3:9100` → `api-3`; distinct values of the given alerts, at most four. */
