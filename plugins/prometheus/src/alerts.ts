@@ -36,9 +36,11 @@ export function alertsData (alerts: readonly ApiAlert[], now: number): AlertsDat
 export function alertsCommand (api: PrometheusApi): CommandSpec {
   return {
     name: 'alerts',
+    // Shared with core's paging (open incidents): `alerts prometheus` reaches this list when paging answers `alerts`.
+    shared: true,
     summary: 'Prometheus alerts firing now, most severe first',
     usage: 'alerts',
-    examples: ['alerts'],
+    examples: ['alerts', 'alerts prometheus'],
     async run (ctx): Promise<TypedResult> {
       const alerts = await api.alerts(ctx.signal)
       return { kind: 'prometheus.alerts', data: alertsData(alerts, Date.now()) }
