@@ -151,9 +151,10 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
 
     instance.addHook('onReady', async () => {
       registry.freeze(configFile.primary)
-      paging?.start()
       core.ready = true
     })
+    // Pages are sent by a daemon that listens, not by `operator exec` or a test's inject reading the same store.
+    instance.addHook('onListen', async () => { paging?.start() })
     instance.addHook('preClose', async () => { core.ready = false })
     instance.addHook('onClose', async () => {
       stopSelf()

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { promisify } from 'node:util'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -82,4 +83,8 @@ t.test('kill -9 after the alert is stored and before its page is sent: the page 
   t.match(await again.json(), { duplicate: true })
   await new Promise((resolve) => setTimeout(resolve, 1500))
   t.equal(twilio.messages.length, 1)
+
+  // `operator alerts` in the app directory reads the same store: the open incident, by id for the console.
+  const cli = await promisify(execFile)(process.execPath, [BIN, 'alerts'], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, OPERATOR_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'error' } })
+  t.match(cli.stdout, /^1 open:\n#1 DiskFull db-1 \(critical\) \d+s\n$/)
 })
