@@ -42,10 +42,9 @@ export default definePlugin<AlertmanagerConfig>({
         const result = await ingest(parseWebhook(request.body))
         return await reply.code(200).send(result)
       } catch (err) {
+        // 400: the body is wrong and retrying cannot help; anything else was a failure to store: 503, retry later.
         const e = err as { statusCode?: number, code?: string, message: string }
-        const status = e.statusCode === 400 || e.statusCode === 503 ? e.statusCode : 500
-        if (status === 500) op.log.error({ err: e.message }, 'alertmanager: webhook failed')
-        return await reply.code(status).send({ error: status === 500 ? 'internal error' : e.message, code: e.code })
+        return await reply.code(e.statusCode === 400 ? 400 : 503).send({ error: e.message, code: e.code })
       }
     })
   }

@@ -1,11 +1,15 @@
 import type { AlertSourceActions, HttpClient, SilenceRequest } from '@operator/core'
 
-/** A 400 from Alertmanager's silences API is a JSON string (`"Failed to create silence: …"`): one line for the phone. */
+/**
+ * A 400 from Alertmanager's silences API is a JSON string (`"Failed to create silence: …"`), a schema violation a
+ * JSON object with a `message` (422), older versions' misses plain text: one line for the phone.
+ */
 function reason (status: number, text: string): string {
   let said = text
   try {
     const parsed = JSON.parse(text) as unknown
     if (typeof parsed === 'string') said = parsed
+    else if (typeof (parsed as { message?: unknown })?.message === 'string') said = (parsed as { message: string }).message
   } catch {}
   return `Alertmanager answered ${status}: ${said.split('\n')[0]!.slice(0, 160)}`
 }
