@@ -27,3 +27,15 @@ t.test('two replicas on PostgreSQL send each text once', { skip: await pgSkip() 
   const steps = await rig.store.db.all<{ escalation_step: number }>(sql`select escalation_step from paging_incidents`)
   t.same(steps.map((s) => Number(s.escalation_step)), [1])
 })
+
+t.test('two replicas opening incidents for one person at once give her different codes', { skip: await pgSkip() }, async (t) => {
+  const rig = await pagingRig(t, 'postgres', { rotation: [ALICE] })
+  const other = await rig.replica()
+  await Promise.all([
+    rig.engine.ingest('alertmanager', batch([alert({ name: 'One' })])),
+    other.engine.ingest('alertmanager', batch([alert({ name: 'Two' })])),
+    rig.engine.ingest('alertmanager', batch([alert({ name: 'Three' })]))
+  ])
+  const codes = await rig.store.db.all<{ code: number }>(sql`select code from paging_codes where number = ${ALICE} order by code`)
+  t.same(codes.map((c) => Number(c.code)), [1, 2, 3])
+})

@@ -59,7 +59,3 @@ export async function firingAlerts (db: Db, incidentId: number): Promise<AlertFa
     from paging_alerts where incident_id = ${incidentId} and status = 'firing' order by starts_at, fingerprint`)
   return rows.map((r) => ({ labels: JSON.parse(r.labels) as Record<string, string>, startsAt: Number(r.starts_at), severity: r.severity }))
 }
-
-export async function incidentById (db: Db, id: number): Promise<IncidentRow | undefined> {
-  return (await db.all<IncidentRow>(sql`select * from paging_incidents where id = ${id}`))[0]
-}

@@ -17,7 +17,6 @@ export interface PageHistoryEntry {
  * to write history is the caller's to log; it never stops a page.
  */
 export async function recordPageHistory (messages: MessageRepository, entries: readonly PageHistoryEntry[]): Promise<void> {
-  if (entries.length === 0) return
   await messages.insert(entries.map((e): NewMessage => ({
     time: e.time,
     direction: 'out',

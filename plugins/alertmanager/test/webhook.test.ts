@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { createServer } from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -23,7 +23,7 @@ function body (over: Record<string, unknown> = {}, alert: Record<string, unknown
   }
 }
 
-async function app (t: Parameters<Parameters<typeof tap.test>[1]>[0], env: Record<string, string>, withStore = true): Promise<Awaited<ReturnType<typeof buildApp>>> {
+async function app (t: Test, env: Record<string, string>, withStore = true): Promise<Awaited<ReturnType<typeof buildApp>>> {
   const dir = mkdtempSync(join(tmpdir(), 'operator-am-unit-'))
   const a = await buildApp({
     cwd: dir,
@@ -36,7 +36,6 @@ async function app (t: Parameters<Parameters<typeof tap.test>[1]>[0], env: Recor
   t.teardown(async () => { await a.close(); rmSync(dir, { recursive: true, force: true }) })
   return a
 }
-const tap = t
 
 t.test('parses Alertmanager v4, tolerating notification_reason and routeLabels', async (t) => {
   const batch = parseWebhook(body())
