@@ -62,6 +62,7 @@ export const envSchema = {
     ALERTMANAGER_WEBHOOK_TOKEN: { type: 'string' },
     ALERTMANAGER_WEBHOOK_USERNAME: { type: 'string' },
     ALERTMANAGER_WEBHOOK_PASSWORD: { type: 'string' },
+    ALERT_WEBHOOK_TOKEN: { type: 'string' },
     PROMETHEUS_URL: { type: 'string' },
     DATADOG_API_KEY: { type: 'string' },
     DATADOG_APP_KEY: { type: 'string' },
