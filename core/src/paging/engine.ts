@@ -122,6 +122,9 @@ export class PagingEngine {
     if (this.#s.rotation.length === 0) this.#log.warn('paging: ONCALL_NUMBERS is empty: alerts are stored, nobody is paged')
     if (this.#s.statusCallback === undefined) this.#log.warn('paging: PUBLIC_URL is not set: pages are sent without a status callback, so a failed delivery escalates only after the timeout')
     this.#started = true
+    // The Twilio SDK is imported on the first send (~100 ms, more on a busy machine); a daemon that pages loads it now,
+    // in the background, so the first page does not wait for it.
+    if (this.#s.rotation.length > 0) import('twilio').catch(() => {})
     this.#timer = setInterval(() => { this.kick() }, this.#pollMs)
     this.#timer.unref()
     this.kick()

@@ -107,6 +107,10 @@ export class OutboxWorker {
 
     const heldUntil = await this.#throttledUntil(number, now)
     if (heldUntil !== undefined) {
+      // Every alert text waiting for this number waits for the window (not only the rows claimed now), so passes in
+      // between do not claim and release them again.
+      await this.#p.db.run(sql`update paging_outbox set due_at = ${heldUntil}, lease_owner = null, lease_until = null,
+        error = 'held by the per-number throttle' where number = ${number} and state = 'pending' and kind <> 'notice' and due_at < ${heldUntil}`)
       await this.#release(alertRows, heldUntil, 'held by the per-number throttle')
       this.#p.log.info({ to: maskNumber(number), texts: alertRows.length, until: new Date(heldUntil).toISOString() }, 'paging: throttled; held texts go out bundled')
       return sent
