@@ -207,3 +207,22 @@ t.test('op.alertSource: the ingest function of a plugin, 503 when no store is op
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+t.test('alerts and oncall appear once someone is on call; then `alerts prometheus` says what Prometheus needs', async (t) => {
+  for (const oncall of [false, true]) {
+    const dir = mkdtempSync(join(tmpdir(), 'operator-paging-cmds-'))
+    const app = await buildApp({ cwd: dir, env: { OPERATOR_DATA_DIR: join(dir, 'data'), ...(oncall ? { ONCALL_NUMBERS: ALICE } : {}) } })
+    await app.ready()
+    const run = async (text: string): Promise<string> => (await app.operator.dispatcher.dispatch(text, { id: ALICE, role: 'viewer', channel: 'sms' })).reply
+    if (oncall) {
+      t.equal(await run('alerts'), 'No open incidents.')
+      t.equal(await run('alerts prometheus'), 'alerts prometheus needs the prometheus plugin: set PROMETHEUS_URL')
+      t.match(await run('oncall'), /^On call: \+1415\*\*\*0100, alone in the rotation\.$/)
+    } else {
+      t.equal(await run('alerts'), 'alerts needs the prometheus plugin: set PROMETHEUS_URL')
+      t.match(await run('oncall'), /^Unknown command 'oncall'/)
+    }
+    await app.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

@@ -7,8 +7,7 @@ import { appDir, operator } from './fixtures/cli.js'
 
 const NOT_CONFIGURED: Array<[string, string]> = [
   ['metrics up', 'metrics needs a metrics source: set PROMETHEUS_URL or DATADOG_API_KEY'],
-  // Bare `alerts` is core's paging (open incidents); Prometheus's firing list is `alerts prometheus`.
-  ['alerts prometheus', 'alerts prometheus needs the prometheus plugin: set PROMETHEUS_URL'],
+  ['alerts', 'alerts needs the prometheus plugin: set PROMETHEUS_URL'],
   ['monitors', 'monitors needs the datadog plugin: set DATADOG_API_KEY'],
   ['logs errors', 'logs needs the logs plugin: set LOGS_TYPE'],
   ['db', 'db needs the database plugin: set DB_URL or DB_STATS_URL'],
@@ -27,7 +26,7 @@ t.test('a documented command whose plugin is not configured says what to set, no
 
 t.test('help <command> says the same for a command whose plugin is not configured', async (t) => {
   const dir = appDir(t)
-  for (const word of ['metrics', 'monitors', 'logs', 'db', 'gateway']) {
+  for (const word of ['metrics', 'alerts', 'monitors', 'logs', 'db', 'gateway']) {
     const r = await operator(['exec', `help ${word}`], dir)
     t.equal(r.code, 0)
     t.equal(r.stdout, `${NOT_CONFIGURED.find(([text]) => text.split(' ')[0] === word)![1]}\n`, `help ${word}`)
@@ -38,8 +37,8 @@ t.test('help <command> says the same for a command whose plugin is not configure
 
 t.test('a plugin disabled in the config file says it is disabled there', async (t) => {
   const dir = appDir(t, { plugins: [{ package: 'prometheus', enabled: false }] })
-  const alerts = await operator(['exec', 'alerts prometheus'], dir, { PROMETHEUS_URL: 'http://127.0.0.1:9' })
-  t.equal(alerts.stderr, 'alerts prometheus needs the prometheus plugin, which is disabled in operator.config.json\n')
+  const alerts = await operator(['exec', 'alerts'], dir, { PROMETHEUS_URL: 'http://127.0.0.1:9' })
+  t.equal(alerts.stderr, 'alerts needs the prometheus plugin, which is disabled in operator.config.json\n')
   const metrics = await operator(['exec', 'metrics up'], dir)
   t.equal(metrics.stderr, 'metrics needs a metrics source: set DATADOG_API_KEY (prometheus is disabled in operator.config.json)\n')
   const both = await operator(['exec', 'metrics up'], appDir(t, { plugins: [{ package: 'prometheus', enabled: false }, { package: 'datadog', enabled: false }] }))

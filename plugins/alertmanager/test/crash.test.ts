@@ -85,6 +85,6 @@ t.test('kill -9 after the alert is stored and before its page is sent: the page 
   t.equal(twilio.messages.length, 1)
 
   // `operator alerts` in the app directory reads the same store: the open incident, by id for the console.
-  const cli = await promisify(execFile)(process.execPath, [BIN, 'alerts'], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, OPERATOR_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'error' } })
+  const cli = await promisify(execFile)(process.execPath, [BIN, 'alerts'], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, OPERATOR_DATA_DIR: join(dir, 'data'), ONCALL_NUMBERS: ALICE, LOG_LEVEL: 'error' } })
   t.match(cli.stdout, /^1 open:\n#1 DiskFull db-1 \(critical\) \d+s\n$/)
 })
