@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { fakeTwilioApi, freePort } from '@operator/test-support'
-import { ACCOUNT, ALICE, BOB, TWILIO_TOKEN, WEBHOOK_TOKEN, eventually } from './helpers.js'
+import { ACCOUNT, ALICE, BOB, TWILIO_TOKEN, WEBHOOK_TOKEN, eventually } from './fixtures/helpers.js'
 
 const BIN = fileURLToPath(new URL('../../../core/bin/operator.js', import.meta.url))
 

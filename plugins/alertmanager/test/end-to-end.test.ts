@@ -1,6 +1,6 @@
 import t from 'tap'
 import { startAlertmanager, startExporter, startPrometheus, missingServers } from '@operator/test-support'
-import { ALICE, ADMIN, WEBHOOK_TOKEN, eventually, startDaemon } from './helpers.js'
+import { ALICE, ADMIN, WEBHOOK_TOKEN, eventually, startDaemon } from './fixtures/helpers.js'
 
 const missing = await missingServers(['prometheus', 'prometheus-alertmanager'])
 const skip = missing.length > 0 && process.env.CI !== 'true' ? `needs ${missing.join('; ')}` : false

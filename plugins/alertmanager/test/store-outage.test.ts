@@ -2,7 +2,7 @@ import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { freePort, missingServers, startAlertmanager } from '@operator/test-support'
-import { ALICE, Relay, WEBHOOK_TOKEN, eventually, startDaemon } from './helpers.js'
+import { ALICE, Relay, WEBHOOK_TOKEN, eventually, startDaemon } from './fixtures/helpers.js'
 
 const PG = { host: '127.0.0.1', port: 5432 }
 const missing = await missingServers(['prometheus-alertmanager', 'postgres'])
