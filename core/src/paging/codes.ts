@@ -19,8 +19,10 @@ export async function allocateCode (tx: Db, number: string, incidentId: number, 
   }
   for (let code = 1; ; code++) {
     if (held.has(code)) continue
-    // An expired holder of this code (closed over 72 h ago) gives it up.
-    await tx.run(sql`delete from paging_codes where number = ${number} and code = ${code}`)
+    // An expired holder of this code (closed over 72 h ago) gives it up. The condition is on the holder, not just the
+    // code: a replica that took this code a moment ago (a row this snapshot did not see) keeps it.
+    await tx.run(sql`delete from paging_codes where number = ${number} and code = ${code} and incident_id in
+      (select id from paging_incidents where closed_at is not null and closed_at <= ${now - CODE_HOLD_MS})`)
     const inserted = await tx.run(sql`insert into paging_codes (number, code, incident_id, assigned_at)
       values (${number}, ${code}, ${incidentId}, ${now}) on conflict do nothing`)
     if (inserted === 1) return code
