@@ -9,7 +9,8 @@ const all = {
   startup: async (o) => (await import('./startup.js')).startup(o),
   'sms-cost': async (o) => (await import('./sms-cost.js')).smsCost(o),
   'history-page': async (o) => (await import('./history-page.js')).historyPage(o),
-  interpreter: async (o) => (await import('./interpreter.js')).interpreter(o)
+  interpreter: async (o) => (await import('./interpreter.js')).interpreter(o),
+  alerts: async (o) => (await import('./alerts.js')).alerts(o)
 }
 
 const names = process.argv.slice(2)

@@ -27,6 +27,7 @@ import { requestPath } from './logging.js'
 import { defaultStoreMode, startStore, type StoreMode } from './store/start.js'
 import { registerStoreSystem } from './store/system.js'
 import { createHistoryView } from './history/view.js'
+import { startPaging } from './paging/start.js'
 
 export interface BuildOptions {
   /** The environment to validate; default process.env with `.env` read from `cwd`. */
@@ -128,8 +129,17 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
       commandDeadlineMs: env.COMMAND_DEADLINE_MS, maxSegments: env.SMS_MAX_SEGMENTS
     })
     const host = createHostView(VERSION, registry, health, () => dispatcher, createHistoryView(store))
+    // Paging needs the durable store: every alert and every text is a row before anything is answered or sent.
+    let paging
+    try {
+      paging = store === undefined ? undefined : startPaging(env, configFile, store, registry, instance.log.child({ part: 'paging' }))
+    } catch (err) {
+      await store?.close()
+      await state.close()
+      throw err
+    }
     const core: OperatorCore = {
-      version: VERSION, startedAt: Date.now(), env, rawEnv, configFile, registry, pools, pages, state, store, health, dispatcher, host, plugins: [], ready: false
+      version: VERSION, startedAt: Date.now(), env, rawEnv, configFile, registry, pools, pages, state, store, paging, health, dispatcher, host, plugins: [], ready: false
     }
     instance.decorate('operator', core)
     const stopSelf = registerSelfSystem(registry, VERSION, core.startedAt)
@@ -146,9 +156,12 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
       registry.freeze(configFile.primary)
       core.ready = true
     })
+    // Pages are sent by a daemon that listens, not by `operator exec` or a test's inject reading the same store.
+    instance.addHook('onListen', async () => { paging?.start() })
     instance.addHook('preClose', async () => { core.ready = false })
     instance.addHook('onClose', async () => {
       stopSelf()
+      await paging?.stop()
       await pools.close()
       await state.close()
       await store?.close()

@@ -9,6 +9,7 @@ import type { HealthRunner } from './dispatch/health.js'
 import type { PageStore } from './state/pages.js'
 import type { State } from './state/select.js'
 import type { Store } from './store/types.js'
+import type { PagingEngine } from './paging/engine.js'
 
 /** The daemon's parts, decorated onto the root Fastify instance as `fastify.operator`. */
 export interface OperatorCore {
@@ -25,6 +26,8 @@ export interface OperatorCore {
   readonly state: State
   /** The durable store (SQLite in OPERATOR_DATA_DIR, or PostgreSQL at DATABASE_URL); undefined when not opened. */
   readonly store: Store | undefined
+  /** Core's paging engine (alerts in, pages out); undefined without a store. */
+  readonly paging: PagingEngine | undefined
   readonly health: HealthRunner
   readonly dispatcher: Dispatcher
   readonly host: HostView

@@ -99,3 +99,10 @@ export const ERR_NPM_FAILED = createError<'OPR_ERR_NPM_FAILED', Args2>(
   'OPR_ERR_NPM_FAILED', 'npm %s failed: %s', 500)
 export const ERR_PLUGIN_UNKNOWN = createError<'OPR_ERR_PLUGIN_UNKNOWN', Args2>(
   'OPR_ERR_PLUGIN_UNKNOWN', "No plugin '%s' in this app: %s", 400)
+// Paging (core/src/paging): what an alert source answers its sender.
+export const ERR_PAGING_UNAVAILABLE = createError<'OPR_ERR_PAGING_UNAVAILABLE', Args1>(
+  'OPR_ERR_PAGING_UNAVAILABLE', 'Alerts cannot be stored right now (%s); send them again', 503)
+export const ERR_ALERT_INVALID = createError<'OPR_ERR_ALERT_INVALID', Args1>(
+  'OPR_ERR_ALERT_INVALID', 'Invalid alert notification: %s', 400)
+export const ERR_PAGING_CONFIG = createError<'OPR_ERR_PAGING_CONFIG', Args1>(
+  'OPR_ERR_PAGING_CONFIG', 'Invalid paging settings: %s', 500)

@@ -30,3 +30,8 @@ export type {
 // Reading the history (op.host.history, `operator history`, the console): the textual filters and phone numbers.
 export { parseHistoryParams, parseHistoryTime, checkHistoryQuery, HISTORY_OUTCOMES, HISTORY_MAX_LIMIT, type HistoryParams } from './history/filters.js'
 export { maskNumber, normalizeNumber } from './channels/sms/numbers.js'
+export type {
+  NormalizedAlert, AlertBatch, IngestResult, AlertSourceSpec, AlertSourceActions, AlertIngest, SilenceRequest
+} from './paging/index.js'
+export { toGsm7 } from './paging/index.js'
+export { webhookAuth, type WebhookAuthSettings, type WebhookAuthCheck } from './paging/webhook-auth.js'

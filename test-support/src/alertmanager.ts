@@ -8,6 +8,10 @@ import { httpOk, startProcess, waitUntil } from './processes.js';
 export interface AlertmanagerOptions {
   /** Where the `operator` receiver posts webhook notifications; no receiver config when omitted. */
   webhookUrl?: string;
+  /** Sent as `Authorization: Bearer <token>` with each webhook post (`http_config.authorization`). */
+  webhookBearerToken?: string;
+  /** Sent as basic credentials with each webhook post (`http_config.basic_auth`). */
+  webhookBasicAuth?: { username: string; password: string };
   groupWait?: string;
   groupInterval?: string;
   repeatInterval?: string;
@@ -20,6 +24,14 @@ export interface RunningAlertmanager {
   readonly port: number;
   readonly pid: number;
   stop(): Promise<void>;
+}
+
+function httpConfig(options: AlertmanagerOptions): Record<string, unknown> {
+  if (options.webhookBearerToken !== undefined) {
+    return { http_config: { authorization: { type: 'Bearer', credentials: options.webhookBearerToken } } };
+  }
+  if (options.webhookBasicAuth !== undefined) return { http_config: { basic_auth: options.webhookBasicAuth } };
+  return {};
 }
 
 /**
@@ -40,7 +52,10 @@ export async function startAlertmanager(options: AlertmanagerOptions = {}): Prom
     receivers: [
       options.webhookUrl === undefined
         ? { name: 'operator' }
-        : { name: 'operator', webhook_configs: [{ url: options.webhookUrl, send_resolved: true }] },
+        : {
+            name: 'operator',
+            webhook_configs: [{ url: options.webhookUrl, send_resolved: true, ...httpConfig(options) }],
+          },
     ],
   };
   let lastError: unknown;

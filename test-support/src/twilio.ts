@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { basicCredentials } from './auth.js';
 import { FakeHttpServer, type FakeReply, type RecordedRequest } from './fake-server.js';
 
@@ -21,7 +21,7 @@ export interface SentMessage {
 }
 
 /** Error answers a test can script for the next N sends. */
-export type TwilioErrorKind = 'invalid-to' | 'opted-out' | 'region' | 'auth' | 'rate-limit' | 'server';
+export type TwilioErrorKind = 'invalid-to' | 'not-mobile' | 'opted-out' | 'region' | 'auth' | 'rate-limit' | 'server';
 
 const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
 const MAX_BODY = 1600;
@@ -75,6 +75,33 @@ export class FakeTwilioApi extends FakeHttpServer {
     this.#authToken = options.authToken;
   }
 
+  /**
+   * Posts Twilio's status callback for a message the fake accepted, to the `StatusCallback` URL it was sent with,
+   * signed with the auth token as Twilio signs it (HMAC-SHA1 over the URL and the sorted fields). `url` overrides
+   * where it is posted (the daemon's local address when StatusCallback names its public URL). Returns the HTTP status.
+   */
+  async deliverStatus(sid: string, status: string, options: { errorCode?: number; url?: string } = {}): Promise<number> {
+    const message = this.messages.find((m) => m.sid === sid);
+    if (message === undefined) throw new Error(`fakeTwilioApi: no message ${sid}`);
+    if (message.statusCallback === null) throw new Error(`fakeTwilioApi: message ${sid} was sent without a StatusCallback`);
+    const fields: Record<string, string> = {
+      AccountSid: this.#accountSid, ApiVersion: '2010-04-01', From: message.from ?? '', MessageSid: sid, MessageStatus: status,
+      SmsSid: sid, SmsStatus: status, To: message.to,
+    };
+    if (message.messagingServiceSid !== null) fields.MessagingServiceSid = message.messagingServiceSid;
+    if (options.errorCode !== undefined) fields.ErrorCode = String(options.errorCode);
+    const signed = message.statusCallback + Object.keys(fields).sort().map((k) => k + fields[k]).join('');
+    const signature = createHmac('sha1', this.#authToken).update(signed).digest('base64');
+    const response = await fetch(options.url ?? message.statusCallback, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      body: new URLSearchParams(fields).toString(),
+      signal: AbortSignal.timeout(10_000),
+    });
+    await response.arrayBuffer();
+    return response.status;
+  }
+
   /** The next `times` sends (default 1) get the documented error answer of that kind. */
   failNext(kind: TwilioErrorKind, times = 1, to = '+1555'): this {
     const reply = this.#errorReply(kind, to);
@@ -85,6 +112,8 @@ export class FakeTwilioApi extends FakeHttpServer {
     switch (kind) {
       case 'invalid-to':
         return twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
+      case 'not-mobile':
+        return twilioError(400, 21614, `'To' number ${to} is not a valid mobile number`);
       case 'opted-out':
         return twilioError(400, 21610, 'Attempt to send to unsubscribed recipient');
       case 'region':

@@ -19,6 +19,7 @@ Usage:
   operator exec --url <daemon> "<text>"
                                  ask the running daemon instead (e.g. http://127.0.0.1:5000, or OPERATOR_URL):
                                  its status, its pages for more; loopback only, proof of TWILIO_AUTH_TOKEN if set
+  operator alerts [source]       open incidents, newest first, with their codes (as operator exec alerts)
   operator send <to> "<text>"    send one SMS through Twilio (Messaging Service or TWILIO_FROM_NUMBER)
   operator plugins               each plugin: enabled or not and why, its commands and health checks
   operator plugins add <package|tarball|folder>
@@ -75,6 +76,10 @@ export async function run (argv: readonly string[]): Promise<number> {
     case 'start': return await startCommand()
     case 'shell': return await shellCommand()
     case 'exec': return await execCommand(parseExecArgs(rest))
+    case 'alerts': {
+      const args = parseExecArgs(rest)
+      return await execCommand({ ...args, text: `alerts ${args.text}`.trim() })
+    }
     case 'send': return await sendCommand(rest[0], rest.slice(1).join(' '))
     case 'init': return await report(async () => {
       // The app-directory commands load on demand: `operator start` never pays for them.

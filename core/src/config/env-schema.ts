@@ -50,6 +50,19 @@ export const envSchema = {
     OPERATOR_DATA_DIR: { type: 'string', default: './data' },
     /** postgres://…: the store in PostgreSQL instead, shared by several replicas. */
     DATABASE_URL: { type: 'string', default: '' },
+    /** Paging: who is on call, a weekly rotation in this order (E.164, comma-separated). */
+    ONCALL_NUMBERS: { type: 'string', default: '' },
+    /** Paging: how long the person paged has to ack before the next one is paged. */
+    ONCALL_ESCALATE_AFTER: { type: 'string', default: '10m' },
+    /** Paging: whether those paged get `RESOLVED 3: …` when an incident's alerts all resolve. */
+    ONCALL_RESOLVED_NOTICES: { type: 'boolean', default: true },
+    /** Paging: SMS segments the daemon may send per UTC day (0: no budget); admins are warned at 80%. */
+    SMS_DAILY_SEGMENTS: { type: 'integer', minimum: 0, default: 500 },
+    ALERTMANAGER_URL: { type: 'string' },
+    ALERTMANAGER_WEBHOOK_TOKEN: { type: 'string' },
+    ALERTMANAGER_WEBHOOK_USERNAME: { type: 'string' },
+    ALERTMANAGER_WEBHOOK_PASSWORD: { type: 'string' },
+    ALERT_WEBHOOK_TOKEN: { type: 'string' },
     PROMETHEUS_URL: { type: 'string' },
     DATADOG_API_KEY: { type: 'string' },
     DATADOG_APP_KEY: { type: 'string' },
@@ -96,5 +109,9 @@ export interface OperatorEnv {
   STATE_BUDGET_MS: number
   OPERATOR_DATA_DIR: string
   DATABASE_URL: string
+  ONCALL_NUMBERS: string
+  ONCALL_ESCALATE_AFTER: string
+  ONCALL_RESOLVED_NOTICES: boolean
+  SMS_DAILY_SEGMENTS: number
   [key: string]: unknown
 }

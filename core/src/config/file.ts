@@ -22,6 +22,8 @@ export interface OperatorConfigFile {
   readonly sms: Readonly<Record<string, unknown>>
   /** Where logs go besides stdout (log-sinks/); `${VAR}` references in options are resolved when they are opened. */
   readonly logging: LoggingConfig
+  /** Who is paged (rotations, people's names), validated by the paging engine (core/src/paging/settings.ts). */
+  readonly oncall: Readonly<Record<string, unknown>>
 }
 
 /** One pino transport: the package (or path) run in a worker, its options, and which lines it takes. */
@@ -65,6 +67,7 @@ export const configFileSchema = {
     },
     primary: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
     sms: { type: 'object', default: {} },
+    oncall: { type: 'object', default: {} },
     logging: {
       type: 'object',
       additionalProperties: false,
@@ -128,7 +131,8 @@ export function parseConfig (raw: unknown, where: string, baseDir: string, path?
     plugins,
     primary: data.primary as Record<string, string>,
     sms: data.sms as Record<string, unknown>,
-    logging: parseLogging(data.logging as { transports?: Array<Partial<TransportEntry>> })
+    logging: parseLogging(data.logging as { transports?: Array<Partial<TransportEntry>> }),
+    oncall: data.oncall as Record<string, unknown>
   }
 }
 

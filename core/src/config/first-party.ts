@@ -18,7 +18,9 @@ export const FIRST_PARTY: readonly FirstPartyPlugin[] = [
   { short: 'logs', packageName: '@operator/plugin-logs', byDefault: false, triggers: ['LOGS_TYPE'] },
   { short: 'database', packageName: '@operator/plugin-database', byDefault: false, triggers: ['DB_URL', 'DB_STATS_URL'] },
   { short: 'gateway', packageName: '@operator/plugin-gateway', byDefault: false, triggers: ['GATEWAY_TYPE'] },
-  { short: 'interpreter', packageName: '@operator/plugin-interpreter', byDefault: true, triggers: [] }
+  { short: 'interpreter', packageName: '@operator/plugin-interpreter', byDefault: true, triggers: [] },
+  { short: 'alertmanager', packageName: '@operator/plugin-alertmanager', byDefault: false, triggers: ['ALERTMANAGER_WEBHOOK_TOKEN', 'ALERTMANAGER_WEBHOOK_USERNAME', 'ALERTMANAGER_URL'] },
+  { short: 'alert-webhook', packageName: '@operator/plugin-alert-webhook', byDefault: false, triggers: ['ALERT_WEBHOOK_TOKEN'] }
 ]
 
 export function firstPartyByName (name: string): FirstPartyPlugin | undefined {

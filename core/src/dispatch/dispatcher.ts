@@ -139,6 +139,10 @@ export class Dispatcher {
       if (named !== undefined) {
         provider = named
         argv = argv.slice(1)
+      } else {
+        // `alerts prometheus` while Prometheus is not loaded: what would turn it on, not the primary's answer.
+        const needs = this.#registry.unavailable.explainSource(entry.name, argv[0]!)
+        if (needs !== undefined) return this.#finish(sender, needs, 'unknown', undefined, undefined, 'OPR_ERR_COMMAND_NOT_CONFIGURED')
       }
     }
     const { spec, plugin } = provider

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyBaseLogger } from 'fastify'
 import type { HttpClient, HttpClientOptions } from '../http/client.js'
 import type { Bucket, MessageFilter, MessagePage, MessageQuery, SegmentsDay } from '../store/types.js'
+import type { AlertIngest, AlertSourceSpec } from '../paging/types.js'
 
 /** The plugin API this core provides; a plugin declares the one it was written for. */
 export type Logger = FastifyBaseLogger
@@ -175,6 +176,13 @@ export interface PluginContext {
    * first-party one off in the config file to use another.
    */
   interpreter(spec: InterpreterSpec): void
+  /**
+   * Makes this plugin an alert source: returns the ingest function its route calls with each notification,
+   * normalised. It resolves once the alerts are stored (answer 2xx then) and rejects with an error whose `statusCode`
+   * is the answer to give: 400 for a malformed notification, 503 while the store is unavailable. `actions` are what the
+   * reply side can do back at the source (silence, expire).
+   */
+  alertSource(spec?: AlertSourceSpec): AlertIngest
 }
 
 /** A text that is not a command, for the interpreter. */

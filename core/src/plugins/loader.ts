@@ -81,7 +81,7 @@ export async function loadPlugins (app: FastifyInstance, core: OperatorCore, fil
     const dependencies = (l.plugin.dependencies ?? []).map((d) => names.get(d)!)
     app.register(fp(async (instance) => {
       const log = app.log.child({ plugin: l.plugin.name })
-      const ctx = createPluginContext(l.plugin.name, instance, core.registry, core.pools, core.host, log)
+      const ctx = createPluginContext(l.plugin.name, instance, core.registry, core.pools, core.host, log, () => core.paging)
       try {
         await l.plugin.register(ctx, l.config)
       } catch (err) {

@@ -51,4 +51,18 @@ export class UnavailableCommands {
     const set = `set ${variables.join(' or ')}`
     return off === '' ? `${w} needs ${what}: ${set}` : `${w} needs ${what}: ${set} (${off})`
   }
+
+  /**
+   * The same line for one named source of a shared capability that is loaded from another plugin: `alerts prometheus`
+   * while paging answers `alerts` and Prometheus is not configured. Undefined when that plugin does not provide it.
+   */
+  explainSource (word: string, plugin: string): string | undefined {
+    const w = word.toLowerCase()
+    const provider = this.#byWord.get(w)?.find((p) => p.plugin === plugin.toLowerCase())
+    if (provider === undefined) return undefined
+    const r = provider.reason
+    return r.kind === 'disabled'
+      ? `${w} ${provider.plugin} needs the ${provider.plugin} plugin, which is disabled in ${r.where}`
+      : `${w} ${provider.plugin} needs the ${provider.plugin} plugin: set ${r.set.join(' or ')}`
+  }
 }

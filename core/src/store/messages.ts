@@ -162,4 +162,8 @@ export class SqlMessageRepository implements MessageRepository {
       if (deleted < PRUNE_BATCH) return total
     }
   }
+
+  async updateDeliveryStatus (providerSid: string, status: string): Promise<number> {
+    return await this.db.run(sql`update messages set delivery_status = ${status} where provider_sid = ${providerSid} and direction = 'out'`)
+  }
 }

@@ -1,5 +1,6 @@
 import { raw } from './sql.js'
 import type { Db } from './db.js'
+import { createPagingTables } from '../paging/schema.js'
 
 /**
  * The schema's history, oldest first. A migration is never edited once released: a change is a new entry. Each runs
@@ -55,5 +56,10 @@ export const MIGRATIONS: readonly Migration[] = [
       )`))
       await db.run(raw('create index idempotency_expires on idempotency (expires_at)'))
     }
+  },
+  {
+    // Paging: incidents, alerts, reply codes, the outbox, opt-outs (core/src/paging/schema.ts).
+    version: '0003_paging',
+    async up (db) { await createPagingTables(db) }
   }
 ]

@@ -88,6 +88,7 @@ export async function openStore (settings: StoreSettings, log: StoreLog): Promis
     engine: settings.engine,
     messages: new SqlMessageRepository(db, now),
     idempotency: new SqlIdempotencyStore(db, now),
+    db,
     async migrate () {
       const applied = await runMigrations(db, now)
       if (applied.length > 0) log.info({ engine: settings.engine, applied }, 'store: migrations applied')

@@ -1,4 +1,5 @@
 import type { IdempotencyStore } from '../state/idempotency.js'
+import type { Db } from './db.js'
 
 export type StoreEngine = 'sqlite' | 'postgres'
 
@@ -105,6 +106,8 @@ export interface MessageRepository {
   segmentsPerDay(filter?: Pick<MessageFilter, 'since' | 'until'>): Promise<SegmentsDay[]>
   /** Deletes messages older than `days` days (in batches, so a writer is never held long); returns how many. */
   prune(days: number): Promise<number>
+  /** Records a provider's delivery status (Twilio's status callback) on the outbound messages it sent; returns how many. */
+  updateDeliveryStatus(providerSid: string, status: string): Promise<number>
 }
 
 export interface DurableIdempotencyStore extends IdempotencyStore {
@@ -131,6 +134,8 @@ export interface Store {
   readonly engine: StoreEngine
   readonly messages: MessageRepository
   readonly idempotency: DurableIdempotencyStore
+  /** The database itself, for core's own repositories (paging); plugins use the repositories above. */
+  readonly db: Db
   migrate(): Promise<MigrationResult>
   check(): Promise<StoreCheck>
   close(): Promise<void>

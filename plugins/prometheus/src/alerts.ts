@@ -39,9 +39,11 @@ export function alertsData (alerts: readonly ApiAlert[], now: number): AlertsDat
 export function alertsCommand (api: PrometheusApi): CommandSpec {
   return {
     name: 'alerts',
+    // Shared with core's paging (open incidents): `alerts prometheus` reaches this list when paging answers `alerts`.
+    shared: true,
     summary: 'Prometheus alerts firing now, most severe first',
     usage: 'alerts',
-    examples: ['alerts'],
+    examples: ['alerts', 'alerts prometheus'],
     phrases: ALERTS_PHRASES,
     async run (ctx): Promise<TypedResult> {
       const alerts = await api.alerts(ctx.signal)

@@ -28,6 +28,8 @@ export interface SendOptions {
   readonly whatsapp?: boolean
   /** Stops retrying (the daemon is shutting down). */
   readonly signal?: AbortSignal
+  /** Where Twilio posts the message's delivery status (`PUBLIC_URL/sms/status`). */
+  readonly statusCallback?: string
 }
 
 interface MessageCreate {
@@ -35,6 +37,7 @@ interface MessageCreate {
   body: string
   from?: string
   messagingServiceSid?: string
+  statusCallback?: string
 }
 interface MessagesApi {
   create(params: MessageCreate): Promise<{ sid: string }>
@@ -108,6 +111,7 @@ export class OutboundSender {
     const params: MessageCreate = { to: options.whatsapp === true ? `whatsapp:${to}` : to, body }
     if (s.messagingServiceSid !== '') params.messagingServiceSid = s.messagingServiceSid
     else params.from = options.whatsapp === true ? `whatsapp:${s.fromNumber}` : s.fromNumber
+    if (options.statusCallback !== undefined) params.statusCallback = options.statusCallback
 
     const maxAttempts = s.maxAttempts ?? 4
     let failure: Failure | undefined

@@ -5,6 +5,7 @@ import { OutboundSender } from './outbound.js'
 import { createRateLimits } from './rate-limit.js'
 import { smsSettings } from './settings.js'
 import { SmsWebhook } from './webhook.js'
+import { deliveryStatusHandler } from './status.js'
 
 /**
  * The Twilio channel: `POST /sms`. Encapsulated, so its form parser (the only content type it takes), error handler,
@@ -27,6 +28,7 @@ async function smsChannelPlugin (app: FastifyInstance): Promise<void> {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, parseForm)
   app.setErrorHandler(webhook.onError)
   app.post('/sms', webhook.handler)
+  app.post('/sms/status', deliveryStatusHandler({ settings, paging: () => core.paging, store: () => core.store, log }))
 
   app.addHook('onClose', async () => {
     await webhook.close()
