@@ -26,6 +26,8 @@ import { ConnectionTracker } from './connections.js'
 import { requestPath } from './logging.js'
 import { defaultStoreMode, startStore, type StoreMode } from './store/start.js'
 import { registerStoreSystem } from './store/system.js'
+import { HistoryWriter, NO_HISTORY, RetentionPruner, type History } from './history/index.js'
+import { restartSafeState } from './state/durable.js'
 
 export interface BuildOptions {
   /** The environment to validate; default process.env with `.env` read from `cwd`. */
@@ -113,12 +115,22 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     const registry = new Registry()
     const pools = new PoolSet()
     // One state for the whole daemon: pages here, idempotency and rate limits in the SMS channel, one Redis client.
-    const state = await createState(stateSettings(env), instance.log.child({ part: 'state' }))
-    const pages = state.pages
+    const hotState = await createState(stateSettings(env), instance.log.child({ part: 'state' }))
     // The durable store: history and records that outlive a restart. Opening it is a start-up step like config: a
     // directory that cannot be written or a database that cannot be migrated stops the start with a one-line error.
-    const store = await startStore(options.store ?? defaultStoreMode(options.env), env, cwd, instance.log.child({ part: 'store' }))
-      .catch(async (err: unknown) => { await state.close(); throw err })
+    const storeMode = options.store ?? defaultStoreMode(options.env)
+    const storeLog = instance.log.child({ part: 'store' })
+    const store = await startStore(storeMode, env, cwd, storeLog)
+      .catch(async (err: unknown) => { await hotState.close(); throw err })
+    const live = store !== undefined && storeMode === 'migrate' ? store : undefined
+    // Without Redis, idempotency answers and pages go to the durable store too, so they outlive a restart; with Redis
+    // they stay there (fast and shared by the replicas).
+    const state = live !== undefined && hotState.shared === undefined
+      ? restartSafeState(hotState, live, instance.log.child({ part: 'state' }), { timeoutMs: env.STATE_BUDGET_MS })
+      : hotState
+    const pages = state.pages
+    const history: History = live !== undefined ? new HistoryWriter({ store: live, log: storeLog }) : NO_HISTORY
+    const pruner = live !== undefined ? new RetentionPruner({ store: live, days: env.HISTORY_RETENTION_DAYS, log: storeLog }) : undefined
     const health = new HealthRunner(registry.systems, env.HEALTH_DEADLINE_MS, instance.log.child({ part: 'health' }))
     const dispatcher = new Dispatcher({
       registry, pages, log: instance.log.child({ part: 'dispatch' }),
@@ -126,7 +138,7 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     })
     const host = createHostView(VERSION, registry, health, () => dispatcher)
     const core: OperatorCore = {
-      version: VERSION, startedAt: Date.now(), env, rawEnv, configFile, registry, pools, pages, state, store, health, dispatcher, host, plugins: [], ready: false
+      version: VERSION, startedAt: Date.now(), env, rawEnv, configFile, registry, pools, pages, state, store, history, health, dispatcher, host, plugins: [], ready: false
     }
     instance.decorate('operator', core)
     const stopSelf = registerSelfSystem(registry, VERSION, core.startedAt)
@@ -141,12 +153,17 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
 
     instance.addHook('onReady', async () => {
       registry.freeze(configFile.primary)
+      pruner?.start()
       core.ready = true
     })
     instance.addHook('preClose', async () => { core.ready = false })
+    // The channels have closed by now (children first): the last messages' history and answers are written, then the
+    // store closes.
     instance.addHook('onClose', async () => {
       stopSelf()
+      await pruner?.stop()
       await pools.close()
+      await history.close()
       await state.close()
       await store?.close()
     })

@@ -9,6 +9,7 @@ import type { HealthRunner } from './dispatch/health.js'
 import type { PageStore } from './state/pages.js'
 import type { State } from './state/select.js'
 import type { Store } from './store/types.js'
+import type { History } from './history/writer.js'
 
 /** The daemon's parts, decorated onto the root Fastify instance as `fastify.operator`. */
 export interface OperatorCore {
@@ -25,6 +26,11 @@ export interface OperatorCore {
   readonly state: State
   /** The durable store (SQLite in OPERATOR_DATA_DIR, or PostgreSQL at DATABASE_URL); undefined when not opened. */
   readonly store: Store | undefined
+  /**
+   * Message history: `record(message)` returns at once; rows are written to the store in batches. Records nothing
+   * when the store is not open.
+   */
+  readonly history: History
   readonly health: HealthRunner
   readonly dispatcher: Dispatcher
   readonly host: HostView

@@ -50,6 +50,8 @@ export const envSchema = {
     OPERATOR_DATA_DIR: { type: 'string', default: './data' },
     /** postgres://…: the store in PostgreSQL instead, shared by several replicas. */
     DATABASE_URL: { type: 'string', default: '' },
+    /** Days of message history kept in the store; 0 keeps it forever. */
+    HISTORY_RETENTION_DAYS: { type: 'integer', minimum: 0, maximum: 36500, default: 90 },
     PROMETHEUS_URL: { type: 'string' },
     DATADOG_API_KEY: { type: 'string' },
     DATADOG_APP_KEY: { type: 'string' },
@@ -96,5 +98,6 @@ export interface OperatorEnv {
   STATE_BUDGET_MS: number
   OPERATOR_DATA_DIR: string
   DATABASE_URL: string
+  HISTORY_RETENTION_DAYS: number
   [key: string]: unknown
 }

@@ -18,6 +18,11 @@ export interface Db {
   transaction<T>(fn: (tx: Db) => Promise<T>, options?: { immediate?: boolean }): Promise<T>
   /** `fn` on one connection throughout (PostgreSQL session locks and settings belong to a connection). */
   session<T>(fn: (db: Db) => Promise<T>): Promise<T>
+  /**
+   * A read answered in the same tick, where the engine can (SQLite only): for lookups on the webhook's fast path. It
+   * does not wait for the queue, so inside another caller's open transaction it may see that transaction's writes.
+   */
+  readonly readNow?: <R extends Row>(q: Sql) => R[]
   close(): Promise<void>
 }
 
@@ -71,6 +76,8 @@ export class SqliteDb implements Db {
   async all<R extends Row> (q: Sql): Promise<R[]> {
     return await this.#serial(() => this.#allNow<R>(q))
   }
+
+  readonly readNow = <R extends Row>(q: Sql): R[] => this.#allNow<R>(q)
 
   async run (q: Sql): Promise<number> {
     return await this.#serial(() => this.#runNow(q))

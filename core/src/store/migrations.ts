@@ -55,5 +55,20 @@ export const MIGRATIONS: readonly Migration[] = [
       )`))
       await db.run(raw('create index idempotency_expires on idempotency (expires_at)'))
     }
+  },
+  {
+    version: '0002_pages',
+    async up (db) {
+      // The rest of a long reply, one row per page, so `more` after a restart (no Redis) still has it; taking a page
+      // is one DELETE … RETURNING of the lowest seq.
+      await db.run(raw(`create table pages (
+        key text not null,
+        seq integer not null,
+        page text not null,
+        expires_at bigint not null,
+        primary key (key, seq)
+      )`))
+      await db.run(raw('create index pages_expires on pages (expires_at)'))
+    }
   }
 ]

@@ -78,8 +78,8 @@ async function openPostgres (settings: StoreSettings, log: StoreLog): Promise<Db
 export async function openStore (settings: StoreSettings, log: StoreLog): Promise<Store> {
   const now = settings.now ?? Date.now
   const db = settings.engine === 'postgres' ? await openPostgres(settings, log) : await openSqlite(settings)
-  const [{ SqlMessageRepository }, { SqlIdempotencyStore }, { runMigrations, pendingMigrations }] = await Promise.all([
-    import('./messages.js'), import('./idempotency.js'), import('./migrate.js')
+  const [{ SqlMessageRepository }, { SqlIdempotencyStore }, { SqlPageStore }, { runMigrations, pendingMigrations }] = await Promise.all([
+    import('./messages.js'), import('./idempotency.js'), import('./pages.js'), import('./migrate.js')
   ])
   const { sql } = await import('./sql.js')
   const location = storeLocation(settings)
@@ -88,6 +88,7 @@ export async function openStore (settings: StoreSettings, log: StoreLog): Promis
     engine: settings.engine,
     messages: new SqlMessageRepository(db, now),
     idempotency: new SqlIdempotencyStore(db, now),
+    pages: new SqlPageStore(db, now),
     async migrate () {
       const applied = await runMigrations(db, now)
       if (applied.length > 0) log.info({ engine: settings.engine, applied }, 'store: migrations applied')

@@ -1,4 +1,5 @@
-import type { IdempotencyStore } from '../state/idempotency.js'
+import type { IdempotencyClaim, IdempotencyStore } from '../state/idempotency.js'
+import type { PageStore } from '../state/pages.js'
 
 export type StoreEngine = 'sqlite' | 'postgres'
 
@@ -110,6 +111,19 @@ export interface MessageRepository {
 export interface DurableIdempotencyStore extends IdempotencyStore {
   /** Deletes records whose lease or answer has lapsed; returns how many. */
   prune(): Promise<number>
+  /**
+   * `peek`, answered in the same tick where the engine can (SQLite reads synchronously): the webhook's fast path asks
+   * it for every new MessageSid.
+   */
+  peekNow(key: string): IdempotencyClaim | undefined | Promise<IdempotencyClaim | undefined>
+  /** Records many answers in one statement (the answers of a batch of messages). */
+  completeMany(answers: ReadonlyArray<{ readonly key: string, readonly answer: string, readonly ttlMs: number }>): Promise<void>
+}
+
+/** Pagination remainders in the durable store (`more` after a restart, with no Redis). */
+export interface DurablePageStore extends PageStore {
+  /** Deletes pages whose time ran out; returns how many. */
+  prune(): Promise<number>
 }
 
 export interface StoreCheck {
@@ -131,6 +145,7 @@ export interface Store {
   readonly engine: StoreEngine
   readonly messages: MessageRepository
   readonly idempotency: DurableIdempotencyStore
+  readonly pages: DurablePageStore
   migrate(): Promise<MigrationResult>
   check(): Promise<StoreCheck>
   close(): Promise<void>
