@@ -7,7 +7,8 @@ const all = {
   throughput: async (o) => (await import('./throughput.js')).throughput(o),
   fanout: async (o) => (await import('./fanout.js')).fanout(o),
   startup: async (o) => (await import('./startup.js')).startup(o),
-  'sms-cost': async (o) => (await import('./sms-cost.js')).smsCost(o)
+  'sms-cost': async (o) => (await import('./sms-cost.js')).smsCost(o),
+  history: async () => (await import('./history.js')).historyCost()
 }
 
 const names = process.argv.slice(2)

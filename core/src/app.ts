@@ -48,6 +48,10 @@ export interface BuildOptions {
   readonly store?: StoreMode
 }
 
+// History rows and idempotency answers wait this long for others before they are written: under load, a few large
+// commits instead of one per turn of the event loop (bench/history.js); a kill -9 loses at most this much.
+const STORE_WRITE_DELAY_MS = Number(process.env.H14W_DELAY ?? 10)
+
 // core/dist/app.js → the monorepo root (and core's own node_modules): where first-party plugins are installed.
 export const CORE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -126,10 +130,10 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     // Without Redis, idempotency answers and pages go to the durable store too, so they outlive a restart; with Redis
     // they stay there (fast and shared by the replicas).
     const state = live !== undefined && hotState.shared === undefined
-      ? restartSafeState(hotState, live, instance.log.child({ part: 'state' }), { timeoutMs: env.STATE_BUDGET_MS })
+      ? restartSafeState(hotState, live, instance.log.child({ part: 'state' }), { timeoutMs: env.STATE_BUDGET_MS, delayMs: STORE_WRITE_DELAY_MS })
       : hotState
     const pages = state.pages
-    const history: History = live !== undefined ? new HistoryWriter({ store: live, log: storeLog }) : NO_HISTORY
+    const history: History = live !== undefined ? new HistoryWriter({ store: live, log: storeLog, delayMs: STORE_WRITE_DELAY_MS }) : NO_HISTORY
     const pruner = live !== undefined ? new RetentionPruner({ store: live, days: env.HISTORY_RETENTION_DAYS, log: storeLog }) : undefined
     const health = new HealthRunner(registry.systems, env.HEALTH_DEADLINE_MS, instance.log.child({ part: 'health' }))
     const dispatcher = new Dispatcher({

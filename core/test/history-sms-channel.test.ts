@@ -86,11 +86,7 @@ async function recordsEveryMessage (t: Test, engine: StoreEngine): Promise<void>
 }
 
 t.test('SQLite: every message in and out is in the history', async (t) => { await recordsEveryMessage(t, 'sqlite') })
-t.test('PostgreSQL: every message in and out is in the history', async (t) => {
-  const skip = await pgSkip()
-  if (skip !== false) { t.skip(skip); return }
-  await recordsEveryMessage(t, 'postgres')
-})
+t.test('PostgreSQL: every message in and out is in the history', { skip: await pgSkip() }, async (t) => { await recordsEveryMessage(t, 'postgres') })
 
 t.test('a slow command: "working on it" as TwiML, then the result sent through Twilio with its SID and first status', async (t) => {
   const { post, rows, fake, release } = await appOn(t, 'sqlite')

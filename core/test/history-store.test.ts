@@ -27,8 +27,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const time = clock()
       const store = await opened(t, engine, time.now)
       const inserts: number[] = []
-      const insert = store.messages.insert.bind(store.messages)
-      const counting = { ...store, messages: { ...store.messages, insert: async (b: readonly NewMessage[]) => { inserts.push(b.length); return await insert(b) } } }
+      const insert = store.writes.insertMessages.bind(store.writes)
+      const counting = { ...store, check: async () => await store.check(), writes: { ...store.writes, insertMessages: async (b: readonly NewMessage[]) => { inserts.push(b.length); await insert(b) } } }
       const { log } = captureLog()
       const history = new HistoryWriter({ store: counting, log, now: time.now })
       for (let i = 0; i < 500; i++) history.record(message(i))
@@ -74,6 +74,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       ])
       t.same(await store.idempotency.peekNow('SMa'), { state: 'done', answer: 'second' })
       t.same(await store.idempotency.peekNow('SMb'), { state: 'done', answer: 'b' })
+      t.equal(await store.idempotency.liveUntil(), time.now() + 5000, 'when the last live answer lapses')
       t.equal(await store.idempotency.peekNow('SMc'), undefined)
       const now = store.idempotency.peekNow('SMa')
       t.equal(typeof (now as { then?: unknown }).then === 'function', engine === 'postgres', engine === 'sqlite' ? 'answered in the same tick on SQLite' : 'awaited on PostgreSQL')
@@ -81,6 +82,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       t.same(await store.idempotency.peekNow('SMp'), { state: 'pending' })
       time.advance(2000)
       t.equal(await store.idempotency.peekNow('SMb'), undefined, 'lapsed')
+      time.advance(3000)
+      t.equal(await store.idempotency.liveUntil(), undefined, 'none live')
       const many = Array.from({ length: 2500 }, (_, i) => ({ key: `SMmany${i}`, answer: `answer ${i}`, ttlMs: 1000 }))
       await store.idempotency.completeMany(many)
       t.same(await store.idempotency.peek('SMmany2499'), { state: 'done', answer: 'answer 2499' }, 'more than one statement\'s worth')
@@ -113,9 +116,11 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 t.test('the pruner runs in the background on an unref\'d timer, again after a failure, and stops', async (t) => {
   let runs = 0
   const store = {
-    messages: { prune: async () => { runs++; if (runs === 1) throw new Error('database is locked\nmore'); return 3 } },
-    idempotency: { prune: async () => 0 },
-    pages: { prune: async () => 0 }
+    writes: {
+      pruneMessages: async () => { runs++; if (runs === 1) throw new Error('database is locked\nmore'); return 3 },
+      pruneIdempotency: async () => 0,
+      prunePages: async () => 0
+    }
   }
   const { log, records } = captureLog()
   const pruner = new RetentionPruner({ store: store as never, days: 30, log, firstAfterMs: 1, everyMs: 5 })

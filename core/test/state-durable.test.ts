@@ -17,7 +17,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     t.teardown(async () => { await store.close() })
     await store.migrate()
     const { log } = captureLog()
-    const before = new RestartSafeIdempotencyStore(store.idempotency, log, { lookupMs: 2000 })
+    const before = new RestartSafeIdempotencyStore(store.idempotency, store.writes, log, { lookupMs: 2000 })
     const claim = before.claim('SM1', 3000)
     t.equal(isThenable(claim), engine === 'postgres', engine === 'sqlite' ? 'a new MessageSid is claimed in the same tick' : 'awaited on PostgreSQL')
     t.same(await claim, CLAIMED)
@@ -28,7 +28,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     await before.close()
 
     // A restart: a new process, nothing in memory.
-    const after = new RestartSafeIdempotencyStore(store.idempotency, log, { lookupMs: 2000 })
+    const after = new RestartSafeIdempotencyStore(store.idempotency, store.writes, log, { lookupMs: 2000 })
     t.same(await after.claim('SM1', 3000), { state: 'done', answer: '<answer/>' }, 'the retry after the restart gets the recorded answer')
     t.same(await after.peek('SM1'), { state: 'done', answer: '<answer/>' })
     t.equal(await after.peek('SM2'), undefined)
@@ -41,16 +41,13 @@ for (const engine of ['sqlite', 'postgres'] as const) {
   })
 }
 
-function failingIdempotency (peekNow: DurableIdempotencyStore['peekNow']): DurableIdempotencyStore & { calls: number } {
+const noWrites = { completeMany: async () => {} }
+
+function failingIdempotency (peekNow: DurableIdempotencyStore['peekNow']): Pick<DurableIdempotencyStore, 'peekNow' | 'liveUntil'> & { calls: number } {
   const fake = {
     calls: 0,
     peekNow (key: string) { fake.calls++; return peekNow(key) },
-    completeMany: async () => {},
-    claim: () => CLAIMED,
-    renew: () => {},
-    complete: () => {},
-    peek: () => undefined,
-    prune: async () => 0
+    liveUntil: async () => undefined as number | undefined,
   }
   return fake
 }
@@ -58,21 +55,22 @@ function failingIdempotency (peekNow: DurableIdempotencyStore['peekNow']): Durab
 t.test('a store that fails or does not answer a lookup leaves the message unprotected, and is skipped for a while', async (t) => {
   const { log, records } = captureLog('debug')
   const throwing = failingIdempotency(() => { throw new Error('the store is closed') })
-  const a = new RestartSafeIdempotencyStore(throwing, log, { lookupMs: 50 })
+  const a = new RestartSafeIdempotencyStore(throwing, noWrites, log, { lookupMs: 50 })
   t.same(a.claim('SM1', 1000), CLAIMED, 'claimed in memory, at once')
   t.same(a.claim('SM2', 1000), CLAIMED)
   t.equal(throwing.calls, 1, 'the second message did not ask the failed store')
   t.match(records().at(-1), { err: 'the store is closed', msg: 'idempotency: the store did not answer; new messages skip it for a while' })
 
   const hanging = failingIdempotency(async () => await new Promise<IdempotencyClaim | undefined>(() => {}))
-  const b = new RestartSafeIdempotencyStore(hanging, log, { lookupMs: 20 })
+  hanging.liveUntil = async () => { throw new Error('no answer') }
+  const b = new RestartSafeIdempotencyStore(hanging, noWrites, log, { lookupMs: 20 })
   t.same(await b.claim('SM1', 1000), CLAIMED, 'given up after lookupMs')
   t.match(records().at(-1), { err: 'no answer from the store within 20 ms' })
   t.same(b.claim('SM2', 1000), CLAIMED)
   t.equal(hanging.calls, 1)
 
   const rejecting = failingIdempotency(async () => { throw new Error('connection terminated') })
-  const c = new RestartSafeIdempotencyStore(rejecting, log, { lookupMs: 1000 })
+  const c = new RestartSafeIdempotencyStore(rejecting, noWrites, log, { lookupMs: 1000 })
   t.equal(await c.peek('SM1'), undefined)
 })
 
@@ -110,4 +108,32 @@ t.test('restartSafeState closes its writes and the state under it', async (t) =>
   t.ok(closed)
   t.same(await store.idempotency.peek('SMx'), { state: 'done', answer: '<a/>' }, 'written before closing')
   t.equal(await store.pages.next('k'), 'p2')
+})
+
+t.test('once the store holds no answer given before this process, new MessageSids are claimed without a lookup', async (t) => {
+  const { log, records } = captureLog('debug')
+  const counting = (until: number | undefined) => {
+    const fake = { calls: 0, peekNow: () => { fake.calls++; return undefined }, liveUntil: async () => until }
+    return fake
+  }
+  const fresh = counting(undefined)
+  const a = new RestartSafeIdempotencyStore(fresh, noWrites, log, { lookupMs: 100 })
+  t.same(a.claim('SM0', 1000), CLAIMED, 'looked up while the store has not said yet')
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(a.claim('SM1', 1000), CLAIMED)
+  t.same(a.peek('SM2'), undefined)
+  t.equal(fresh.calls, 1, 'a store with no live answers is not asked again')
+
+  const recent = counting(Date.now() + 60_000)
+  const b = new RestartSafeIdempotencyStore(recent, noWrites, log, { lookupMs: 100 })
+  await new Promise((resolve) => setImmediate(resolve))
+  b.claim('SM1', 1000)
+  b.claim('SM2', 1000)
+  t.equal(recent.calls, 2, 'answers from before the restart still live: every new MessageSid is looked up')
+
+  const failing = { calls: 0, peekNow: () => undefined, liveUntil: async () => { throw new Error('relation "idempotency" does not exist') } }
+  const c = new RestartSafeIdempotencyStore(failing, noWrites, log, { lookupMs: 100 })
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(c.claim('SM1', 1000), CLAIMED)
+  t.match(records().at(-1), { msg: 'idempotency: could not read when recorded answers lapse; every new message is looked up' })
 })

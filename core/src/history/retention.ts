@@ -8,7 +8,7 @@ export interface PruneCounts {
 }
 
 export interface RetentionOptions {
-  readonly store: Pick<Store, 'messages' | 'idempotency' | 'pages'>
+  readonly store: Pick<Store, 'writes'>
   /** HISTORY_RETENTION_DAYS: messages older than this are deleted; 0 keeps them forever. */
   readonly days: number
   readonly log: Pick<StoreLog, 'info' | 'warn'>
@@ -42,9 +42,9 @@ export class RetentionPruner {
 
   async pruneOnce (): Promise<PruneCounts> {
     const { store, days } = this.#o
-    const messages = days > 0 ? await store.messages.prune(days) : 0
-    const idempotency = await store.idempotency.prune()
-    const pages = await store.pages.prune()
+    const messages = days > 0 ? await store.writes.pruneMessages(days) : 0
+    const idempotency = await store.writes.pruneIdempotency()
+    const pages = await store.writes.prunePages()
     const counts = { messages, idempotency, pages }
     if (messages + idempotency + pages > 0) this.#o.log.info({ ...counts, retentionDays: days }, 'store: pruned')
     return counts

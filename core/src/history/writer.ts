@@ -23,12 +23,14 @@ export const NO_HISTORY: History = Object.freeze({
 })
 
 export interface HistoryWriterOptions {
-  readonly store: Pick<Store, 'messages' | 'check'>
+  readonly store: Pick<Store, 'writes' | 'check'>
   readonly log: Pick<StoreLog, 'warn' | 'info' | 'debug'>
   readonly now?: () => number
   /** Messages kept in memory while the store is down; past it the oldest are dropped (counted). Default 10,000. */
   readonly maxPending?: number
   readonly maxBatch?: number
+  /** How long a first message waits for others before the batch is written (default 0: the next turn of the loop). */
+  readonly delayMs?: number
   readonly retryMinMs?: number
   readonly retryMaxMs?: number
 }
@@ -42,7 +44,7 @@ export class HistoryWriter implements History {
     this.#now = now ?? Date.now
     this.#batches = new BatchWriter<NewMessage>({
       what: 'history',
-      write: async (batch) => await store.messages.insert(batch),
+      write: async (batch) => { await store.writes.insertMessages(batch) },
       ping: async () => (await store.check()).status === 'ok',
       log,
       ...limits

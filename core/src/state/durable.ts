@@ -3,7 +3,7 @@ import { oneLine } from '../dispatch/one-line.js'
 import { ERR_PAGES_UNAVAILABLE } from '../errors.js'
 import { isThenable, type MaybePromise } from '../maybe-async.js'
 import { BatchWriter } from '../store/batch-writer.js'
-import type { DurableIdempotencyStore, DurablePageStore, Store } from '../store/types.js'
+import type { DurableIdempotencyStore, DurablePageStore, Store, StoreWrites } from '../store/types.js'
 import { MemoryIdempotencyStore, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js'
 import { MemoryPageStore, type PageStore } from './pages.js'
 import type { State } from './select.js'
@@ -35,21 +35,32 @@ async function within<T> (work: Promise<T>, ms: number): Promise<T> {
  */
 export class RestartSafeIdempotencyStore implements IdempotencyStore {
   readonly #memory = new MemoryIdempotencyStore()
-  readonly #durable: DurableIdempotencyStore
+  readonly #durable: Pick<DurableIdempotencyStore, 'peekNow' | 'liveUntil'>
   readonly #answers: BatchWriter<{ key: string, answer: string, ttlMs: number }>
   readonly #log: Log
   readonly #lookupMs: number
   #skipUntil = 0
+  /**
+   * Past this time (epoch ms) the store holds no answer this process did not give, and every answer this process gave
+   * is in memory too: new MessageSids are claimed without a lookup. Until the store says, every new one is looked up.
+   */
+  #lookupUntil = Infinity
 
-  constructor (durable: DurableIdempotencyStore, log: Log, options: { lookupMs: number, ping?: () => Promise<boolean> }) {
+  constructor (durable: Pick<DurableIdempotencyStore, 'peekNow' | 'liveUntil'>, writes: Pick<StoreWrites, 'completeMany'>, log: Log,
+    options: { lookupMs: number, ping?: () => Promise<boolean>, delayMs?: number }) {
     this.#durable = durable
     this.#log = log
     this.#lookupMs = options.lookupMs
     this.#answers = new BatchWriter({
       what: 'idempotency records',
-      write: async (batch) => { await durable.completeMany(batch) },
+      write: async (batch) => { await writes.completeMany(batch) },
       ...(options.ping !== undefined ? { ping: options.ping } : {}),
+      delayMs: options.delayMs ?? 0,
       log
+    })
+    // Answers recorded before this process started last a day at most: after the last of them, lookups stop.
+    durable.liveUntil().then((until) => { this.#lookupUntil = until ?? 0 }, (err: unknown) => {
+      this.#log.debug({ err: oneLine(err) }, 'idempotency: could not read when recorded answers lapse; every new message is looked up')
     })
   }
 
@@ -92,6 +103,7 @@ export class RestartSafeIdempotencyStore implements IdempotencyStore {
 
   /** The durable record, or undefined when there is none or the store cannot say (then the message is unprotected). */
   #lookup (key: string): MaybePromise<IdempotencyClaim | undefined> {
+    if (this.#lookupUntil !== Infinity && Date.now() >= this.#lookupUntil) return undefined
     if (this.#skipUntil > 0 && performance.now() < this.#skipUntil) return undefined
     let found: MaybePromise<IdempotencyClaim | undefined>
     try {
@@ -160,9 +172,10 @@ export class RestartSafePageStore implements PageStore {
  * The hot state with no Redis but a durable store: idempotency answers and pages outlive a restart. The store is
  * closed by its owner after this state.
  */
-export function restartSafeState (state: State, store: Pick<Store, 'idempotency' | 'pages' | 'check'>, log: Log, options: { timeoutMs: number }): State {
+export function restartSafeState (state: State, store: Pick<Store, 'idempotency' | 'pages' | 'writes' | 'check'>, log: Log,
+  options: { timeoutMs: number, delayMs?: number }): State {
   const ping = async (): Promise<boolean> => (await store.check()).status === 'ok'
-  const idempotency = new RestartSafeIdempotencyStore(store.idempotency, log, { lookupMs: options.timeoutMs, ping })
+  const idempotency = new RestartSafeIdempotencyStore(store.idempotency, store.writes, log, { lookupMs: options.timeoutMs, ping, delayMs: options.delayMs ?? 0 })
   return {
     pages: new RestartSafePageStore(store.pages, log, options),
     idempotency,

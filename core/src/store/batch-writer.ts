@@ -15,6 +15,11 @@ export interface BatchWriterOptions<T> {
   /** The wait before writing again after a failure; it doubles up to `retryMaxMs`. */
   readonly retryMinMs?: number
   readonly retryMaxMs?: number
+  /**
+   * How long a first row waits for others before the batch is written: 0 writes on the next turn of the event loop.
+   * A few milliseconds make far fewer, larger commits under load, and a kill -9 then loses at most that much.
+   */
+  readonly delayMs?: number
 }
 
 function oneLine (err: unknown): string {
@@ -44,7 +49,7 @@ export class BatchWriter<T> {
   #closed = false
 
   constructor (options: BatchWriterOptions<T>) {
-    this.#o = { maxPending: 10_000, maxBatch: 1000, retryMinMs: 500, retryMaxMs: 30_000, ...options }
+    this.#o = { maxPending: 10_000, maxBatch: 1000, retryMinMs: 500, retryMaxMs: 30_000, delayMs: 0, ...options }
     this.#retryMs = this.#o.retryMinMs
   }
 
@@ -67,10 +72,7 @@ export class BatchWriter<T> {
     if (this.#closed) return
     if (this.#queue.length >= this.#o.maxPending) this.#drop(this.#queue.length - this.#o.maxPending + 1)
     this.#queue.push(row)
-    if (!this.#scheduled && this.#writing === undefined && this.#retry === undefined) {
-      this.#scheduled = true
-      setImmediate(this.#drain)
-    }
+    if (!this.#scheduled && this.#writing === undefined && this.#retry === undefined) this.#schedule()
   }
 
   /** Resolves once every row queued so far is written, or the store is failing (they wait for the next retry). */
@@ -99,6 +101,12 @@ export class BatchWriter<T> {
     }
   }
 
+  #schedule (): void {
+    this.#scheduled = true
+    if (this.#o.delayMs === 0) setImmediate(this.#drain)
+    else setTimeout(this.#drain, this.#o.delayMs).unref()
+  }
+
   readonly #drain = (): void => {
     this.#scheduled = false
     if (this.#writing !== undefined || this.#queue.length === 0) return
@@ -106,10 +114,7 @@ export class BatchWriter<T> {
     this.#queue = batch === this.#queue ? [] : this.#queue.slice(this.#o.maxBatch)
     this.#writing = this.#write(batch).finally(() => {
       this.#writing = undefined
-      if (this.#queue.length > 0 && this.#retry === undefined && !this.#scheduled && !this.#closed) {
-        this.#scheduled = true
-        setImmediate(this.#drain)
-      }
+      if (this.#queue.length > 0 && this.#retry === undefined && !this.#scheduled && !this.#closed) this.#schedule()
     })
   }
 

@@ -1,4 +1,4 @@
-import { join, sql } from './sql.js'
+import { join, sql, type Sql } from './sql.js'
 import type { Db } from './db.js'
 import { CLAIMED, PENDING, type IdempotencyClaim } from '../state/idempotency.js'
 import type { DurableIdempotencyStore } from './types.js'
@@ -9,6 +9,12 @@ const COMPLETE_CHUNK = 1000
 function toClaim (row: { state: string, answer: string | null } | undefined): IdempotencyClaim | undefined {
   if (row === undefined) return undefined
   return row.state === 'done' && row.answer !== null ? { state: 'done', answer: row.answer } : PENDING
+}
+
+/** One recorded answer (an upsert): the same text for every row, so a prepared statement serves a whole batch. */
+export function completeOne (key: string, answer: string, expiresAt: number): Sql {
+  return sql`insert into idempotency (key, state, answer, owner, expires_at) values (${key}, 'done', ${answer}, null, ${expiresAt})
+    on conflict (key) do update set state = 'done', answer = excluded.answer, owner = null, expires_at = excluded.expires_at`
 }
 
 /**
@@ -65,6 +71,11 @@ export class SqlIdempotencyStore implements DurableIdempotencyStore {
       await this.db.run(sql`insert into idempotency (key, state, answer, owner, expires_at) values ${join(rows, ', ')}
         on conflict (key) do update set state = 'done', answer = excluded.answer, owner = null, expires_at = excluded.expires_at`)
     }
+  }
+
+  async liveUntil (): Promise<number | undefined> {
+    const [row] = await this.db.all<{ until: number | null }>(sql`select max(expires_at) as until from idempotency where expires_at > ${this.now()}`)
+    return row?.until === null || row?.until === undefined ? undefined : Number(row.until)
   }
 
   async prune (): Promise<number> {

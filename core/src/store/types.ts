@@ -116,6 +116,8 @@ export interface DurableIdempotencyStore extends IdempotencyStore {
    * it for every new MessageSid.
    */
   peekNow(key: string): IdempotencyClaim | undefined | Promise<IdempotencyClaim | undefined>
+  /** When the last live record lapses (epoch ms), or undefined when there is none. */
+  liveUntil(): Promise<number | undefined>
   /** Records many answers in one statement (the answers of a batch of messages). */
   completeMany(answers: ReadonlyArray<{ readonly key: string, readonly answer: string, readonly ttlMs: number }>): Promise<void>
 }
@@ -124,6 +126,20 @@ export interface DurableIdempotencyStore extends IdempotencyStore {
 export interface DurablePageStore extends PageStore {
   /** Deletes pages whose time ran out; returns how many. */
   prune(): Promise<number>
+}
+
+/**
+ * The writes made for callers that must not wait (history, idempotency answers) and the background prunes. On SQLite
+ * they run in a worker thread with its own connection, so a commit never holds up the webhook's thread; on PostgreSQL
+ * they are ordinary statements on the pool.
+ */
+export interface StoreWrites {
+  insertMessages(rows: readonly NewMessage[]): Promise<void>
+  completeMany(rows: ReadonlyArray<{ readonly key: string, readonly answer: string, readonly ttlMs: number }>): Promise<void>
+  pruneMessages(days: number): Promise<number>
+  pruneIdempotency(): Promise<number>
+  prunePages(): Promise<number>
+  close(): Promise<void>
 }
 
 export interface StoreCheck {
@@ -146,6 +162,7 @@ export interface Store {
   readonly messages: MessageRepository
   readonly idempotency: DurableIdempotencyStore
   readonly pages: DurablePageStore
+  readonly writes: StoreWrites
   migrate(): Promise<MigrationResult>
   check(): Promise<StoreCheck>
   close(): Promise<void>
