@@ -50,7 +50,7 @@ export interface BuildOptions {
 
 // History rows and idempotency answers wait this long for others before they are written: under load, a few large
 // commits instead of one per turn of the event loop (bench/history.js); a kill -9 loses at most this much.
-const STORE_WRITE_DELAY_MS = Number(process.env.H14W_DELAY ?? 10)
+const STORE_WRITE_DELAY_MS = 10
 
 // core/dist/app.js → the monorepo root (and core's own node_modules): where first-party plugins are installed.
 export const CORE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')

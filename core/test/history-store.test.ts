@@ -2,7 +2,7 @@
 // `more`, batched idempotency answers, retention.
 import t, { type Test } from 'tap'
 import { clock, makePlace, pgSkip } from './fixtures/store-engines.js'
-import { HistoryWriter } from '../src/history/writer.js'
+import { HistoryWriter, NO_HISTORY } from '../src/history/writer.js'
 import { RetentionPruner } from '../src/history/retention.js'
 import { captureLog } from './fixtures/log.js'
 import type { NewMessage, StoreEngine } from '../src/store/types.js'
@@ -74,7 +74,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       ])
       t.same(await store.idempotency.peekNow('SMa'), { state: 'done', answer: 'second' })
       t.same(await store.idempotency.peekNow('SMb'), { state: 'done', answer: 'b' })
-      t.equal(await store.idempotency.liveUntil(), time.now() + 5000, 'when the last live answer lapses')
+      t.equal(await store.idempotency.liveForMs(), 5000, 'how long until the last live answer lapses')
       t.equal(await store.idempotency.peekNow('SMc'), undefined)
       const now = store.idempotency.peekNow('SMa')
       t.equal(typeof (now as { then?: unknown }).then === 'function', engine === 'postgres', engine === 'sqlite' ? 'answered in the same tick on SQLite' : 'awaited on PostgreSQL')
@@ -83,7 +83,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       time.advance(2000)
       t.equal(await store.idempotency.peekNow('SMb'), undefined, 'lapsed')
       time.advance(3000)
-      t.equal(await store.idempotency.liveUntil(), undefined, 'none live')
+      t.equal(await store.idempotency.liveForMs(), 0, 'none live')
       const many = Array.from({ length: 2500 }, (_, i) => ({ key: `SMmany${i}`, answer: `answer ${i}`, ttlMs: 1000 }))
       await store.idempotency.completeMany(many)
       t.same(await store.idempotency.peek('SMmany2499'), { state: 'done', answer: 'answer 2499' }, 'more than one statement\'s worth')
@@ -112,6 +112,13 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     })
   })
 }
+
+t.test('with no store, history takes nothing and closes at once', async (t) => {
+  NO_HISTORY.record({ direction: 'in', channel: 'sms', number: '+1', outcome: 'answered' })
+  await NO_HISTORY.flush()
+  await NO_HISTORY.close()
+  t.pass()
+})
 
 t.test('the pruner runs in the background on an unref\'d timer, again after a failure, and stops', async (t) => {
   let runs = 0

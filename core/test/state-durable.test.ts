@@ -43,11 +43,11 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 
 const noWrites = { completeMany: async () => {} }
 
-function failingIdempotency (peekNow: DurableIdempotencyStore['peekNow']): Pick<DurableIdempotencyStore, 'peekNow' | 'liveUntil'> & { calls: number } {
+function failingIdempotency (peekNow: DurableIdempotencyStore['peekNow']): Pick<DurableIdempotencyStore, 'peekNow' | 'liveForMs'> & { calls: number } {
   const fake = {
     calls: 0,
     peekNow (key: string) { fake.calls++; return peekNow(key) },
-    liveUntil: async () => undefined as number | undefined,
+    liveForMs: async () => 0,
   }
   return fake
 }
@@ -62,7 +62,7 @@ t.test('a store that fails or does not answer a lookup leaves the message unprot
   t.match(records().at(-1), { err: 'the store is closed', msg: 'idempotency: the store did not answer; new messages skip it for a while' })
 
   const hanging = failingIdempotency(async () => await new Promise<IdempotencyClaim | undefined>(() => {}))
-  hanging.liveUntil = async () => { throw new Error('no answer') }
+  hanging.liveForMs = async () => { throw new Error('no answer') }
   const b = new RestartSafeIdempotencyStore(hanging, noWrites, log, { lookupMs: 20 })
   t.same(await b.claim('SM1', 1000), CLAIMED, 'given up after lookupMs')
   t.match(records().at(-1), { err: 'no answer from the store within 20 ms' })
@@ -108,15 +108,23 @@ t.test('restartSafeState closes its writes and the state under it', async (t) =>
   t.ok(closed)
   t.same(await store.idempotency.peek('SMx'), { state: 'done', answer: '<a/>' }, 'written before closing')
   t.equal(await store.pages.next('k'), 'p2')
+
+  // Answers the store refuses while it answers are dropped alone (the ping says it is up).
+  const { log, records } = captureLog()
+  const refusing = { ...store, check: async () => await store.check(), writes: { ...store.writes, completeMany: async () => { throw new Error('disk I/O error') } } }
+  const refused = restartSafeState({ pages: null as never, idempotency: null as never, shared: undefined, close: async () => {} }, refusing, log, { timeoutMs: 300 })
+  refused.idempotency.complete('SMy', '<b/>', 60_000)
+  await refused.close()
+  t.match(records(), [{ msg: 'idempotency records: the store refused rows; they were dropped', err: 'disk I/O error' }])
 })
 
 t.test('once the store holds no answer given before this process, new MessageSids are claimed without a lookup', async (t) => {
   const { log, records } = captureLog('debug')
-  const counting = (until: number | undefined) => {
-    const fake = { calls: 0, peekNow: () => { fake.calls++; return undefined }, liveUntil: async () => until }
+  const counting = (liveMs: number) => {
+    const fake = { calls: 0, peekNow: () => { fake.calls++; return undefined }, liveForMs: async () => liveMs }
     return fake
   }
-  const fresh = counting(undefined)
+  const fresh = counting(0)
   const a = new RestartSafeIdempotencyStore(fresh, noWrites, log, { lookupMs: 100 })
   t.same(a.claim('SM0', 1000), CLAIMED, 'looked up while the store has not said yet')
   await new Promise((resolve) => setImmediate(resolve))
@@ -124,14 +132,14 @@ t.test('once the store holds no answer given before this process, new MessageSid
   t.same(a.peek('SM2'), undefined)
   t.equal(fresh.calls, 1, 'a store with no live answers is not asked again')
 
-  const recent = counting(Date.now() + 60_000)
+  const recent = counting(60_000)
   const b = new RestartSafeIdempotencyStore(recent, noWrites, log, { lookupMs: 100 })
   await new Promise((resolve) => setImmediate(resolve))
   b.claim('SM1', 1000)
   b.claim('SM2', 1000)
   t.equal(recent.calls, 2, 'answers from before the restart still live: every new MessageSid is looked up')
 
-  const failing = { calls: 0, peekNow: () => undefined, liveUntil: async () => { throw new Error('relation "idempotency" does not exist') } }
+  const failing = { calls: 0, peekNow: () => undefined, liveForMs: async () => { throw new Error('relation "idempotency" does not exist') } }
   const c = new RestartSafeIdempotencyStore(failing, noWrites, log, { lookupMs: 100 })
   await new Promise((resolve) => setImmediate(resolve))
   t.same(c.claim('SM1', 1000), CLAIMED)

@@ -34,6 +34,7 @@ t.test('writes, prunes and closes through the worker; a job the database refuses
   t.equal(await store.writes.pruneMessages(90), 1)
   t.equal(await store.writes.pruneIdempotency(), 1)
   t.equal(await store.writes.prunePages(), 1)
+  await t.rejects(store.writes.pruneMessages(-1), /retention days must be 0 or more/, 'a prune the worker refuses fails with its reason')
   await store.writes.close()
   await store.writes.close()
   await t.rejects(store.writes.insertMessages([message(4)]), /the store is closed/, 'nothing after close')

@@ -1,5 +1,6 @@
 import type { StoreLog } from '../store/open.js'
 import type { Store } from '../store/types.js'
+import { oneLine } from '../dispatch/one-line.js'
 
 export interface PruneCounts {
   readonly messages: number
@@ -15,10 +16,6 @@ export interface RetentionOptions {
   /** Between prunes (default an hour) and before the first (default a minute), each with up to a tenth more at random. */
   readonly everyMs?: number
   readonly firstAfterMs?: number
-}
-
-function oneLine (err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? ''
 }
 
 /**

@@ -35,18 +35,18 @@ async function within<T> (work: Promise<T>, ms: number): Promise<T> {
  */
 export class RestartSafeIdempotencyStore implements IdempotencyStore {
   readonly #memory = new MemoryIdempotencyStore()
-  readonly #durable: Pick<DurableIdempotencyStore, 'peekNow' | 'liveUntil'>
+  readonly #durable: Pick<DurableIdempotencyStore, 'peekNow' | 'liveForMs'>
   readonly #answers: BatchWriter<{ key: string, answer: string, ttlMs: number }>
   readonly #log: Log
   readonly #lookupMs: number
   #skipUntil = 0
   /**
-   * Past this time (epoch ms) the store holds no answer this process did not give, and every answer this process gave
-   * is in memory too: new MessageSids are claimed without a lookup. Until the store says, every new one is looked up.
+   * Past this time (performance.now()) the store holds no answer this process did not give, and every answer this
+   * process gave is in memory too: new MessageSids are claimed without a lookup. Until the store says, all are looked up.
    */
   #lookupUntil = Infinity
 
-  constructor (durable: Pick<DurableIdempotencyStore, 'peekNow' | 'liveUntil'>, writes: Pick<StoreWrites, 'completeMany'>, log: Log,
+  constructor (durable: Pick<DurableIdempotencyStore, 'peekNow' | 'liveForMs'>, writes: Pick<StoreWrites, 'completeMany'>, log: Log,
     options: { lookupMs: number, ping?: () => Promise<boolean>, delayMs?: number }) {
     this.#durable = durable
     this.#log = log
@@ -59,7 +59,7 @@ export class RestartSafeIdempotencyStore implements IdempotencyStore {
       log
     })
     // Answers recorded before this process started last a day at most: after the last of them, lookups stop.
-    durable.liveUntil().then((until) => { this.#lookupUntil = until ?? 0 }, (err: unknown) => {
+    durable.liveForMs().then((ms) => { this.#lookupUntil = performance.now() + ms }, (err: unknown) => {
       this.#log.debug({ err: oneLine(err) }, 'idempotency: could not read when recorded answers lapse; every new message is looked up')
     })
   }
@@ -103,7 +103,7 @@ export class RestartSafeIdempotencyStore implements IdempotencyStore {
 
   /** The durable record, or undefined when there is none or the store cannot say (then the message is unprotected). */
   #lookup (key: string): MaybePromise<IdempotencyClaim | undefined> {
-    if (this.#lookupUntil !== Infinity && Date.now() >= this.#lookupUntil) return undefined
+    if (performance.now() >= this.#lookupUntil) return undefined
     if (this.#skipUntil > 0 && performance.now() < this.#skipUntil) return undefined
     let found: MaybePromise<IdempotencyClaim | undefined>
     try {

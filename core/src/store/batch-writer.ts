@@ -1,4 +1,5 @@
 import type { StoreLog } from './open.js'
+import { oneLine } from '../dispatch/one-line.js'
 
 export interface BatchWriterOptions<T> {
   /** What the rows are, for log lines: `history`, `idempotency records`. */
@@ -20,10 +21,6 @@ export interface BatchWriterOptions<T> {
    * A few milliseconds make far fewer, larger commits under load, and a kill -9 then loses at most that much.
    */
   readonly delayMs?: number
-}
-
-function oneLine (err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? ''
 }
 
 /**

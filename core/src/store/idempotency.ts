@@ -73,9 +73,10 @@ export class SqlIdempotencyStore implements DurableIdempotencyStore {
     }
   }
 
-  async liveUntil (): Promise<number | undefined> {
-    const [row] = await this.db.all<{ until: number | null }>(sql`select max(expires_at) as until from idempotency where expires_at > ${this.now()}`)
-    return row?.until === null || row?.until === undefined ? undefined : Number(row.until)
+  async liveForMs (): Promise<number> {
+    const now = this.now()
+    const [row] = await this.db.all<{ until: number | null }>(sql`select max(expires_at) as until from idempotency where expires_at > ${now}`)
+    return row?.until === null || row?.until === undefined ? 0 : Number(row.until) - now
   }
 
   async prune (): Promise<number> {

@@ -116,8 +116,8 @@ export interface DurableIdempotencyStore extends IdempotencyStore {
    * it for every new MessageSid.
    */
   peekNow(key: string): IdempotencyClaim | undefined | Promise<IdempotencyClaim | undefined>
-  /** When the last live record lapses (epoch ms), or undefined when there is none. */
-  liveUntil(): Promise<number | undefined>
+  /** How long until the last live record lapses, in ms (0 when there is none). */
+  liveForMs(): Promise<number>
   /** Records many answers in one statement (the answers of a batch of messages). */
   completeMany(answers: ReadonlyArray<{ readonly key: string, readonly answer: string, readonly ttlMs: number }>): Promise<void>
 }

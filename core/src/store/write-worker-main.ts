@@ -7,6 +7,7 @@ import { completeOne, SqlIdempotencyStore } from './idempotency.js'
 import { SqlPageStore } from './pages.js'
 import { compile, type SqlValue } from './sql.js'
 import type { WorkerJob, WorkerReply } from './write-worker.js'
+import { oneLine } from '../dispatch/one-line.js'
 
 type WriteJob = Extract<WorkerJob, { kind: 'messages' | 'answers' }>
 
@@ -20,10 +21,6 @@ let scheduled = false
 
 function reply (r: WorkerReply): void {
   port.postMessage(r)
-}
-
-function oneLine (err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? ''
 }
 
 // Compiled once: each row then only binds its values to the prepared statement.
