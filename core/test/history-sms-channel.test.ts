@@ -5,6 +5,12 @@ import { definePlugin } from '../src/plugins/contract.js'
 import type { MessageRecord, StoreEngine } from '../src/store/types.js'
 import { pgSkip } from './fixtures/store-engines.js'
 import { storeEnv } from './fixtures/store-env.js'
+import { ReplyRunner, type Message } from '../src/channels/sms/reply-runner.js'
+import { SmsHistory } from '../src/channels/sms/history.js'
+import type { Dispatcher } from '../src/dispatch/dispatcher.js'
+import type { OutboundSender } from '../src/channels/sms/outbound.js'
+import type { NewMessage } from '../src/store/types.js'
+import { captureLog } from './fixtures/log.js'
 
 const ACCOUNT = 'AC0123456789abcdef0123456789abcdef'
 const TOKEN = 'history-test-token-0123456789'
@@ -156,4 +162,22 @@ t.test('without a store nothing is recorded and nothing breaks', async (t) => {
   await app.operator.history.flush()
   const res = await app.inject({ method: 'POST', url: '/sms', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `From=${encodeURIComponent(ADMIN)}&Body=help` })
   t.match(res.body, '<Message>')
+})
+
+t.test('a dispatch that fails, at once or after the reply deadline, is recorded as an error', async (t) => {
+  const recorded: NewMessage[] = []
+  const history = new SmsHistory({ record: (m) => { recorded.push(m) }, flush: async () => {}, close: async () => {} })
+  const outbound = { send: async () => ({ ok: true, sid: 'SMout', attempts: 1, status: 'queued' }) } as unknown as OutboundSender
+  const runnerFor = (answer: () => Promise<never>) => new ReplyRunner({ dispatcher: { answer } as unknown as Dispatcher, outbound, log: captureLog().log, replyDeadlineMs: 50, history })
+  const message: Message = {
+    text: 'x', sender: { id: ADMIN, role: 'admin', channel: 'sms' }, whatsapp: false, startedAt: performance.now(), budget: undefined,
+    receivedAt: Date.now(), sid: 'SM' + '1'.repeat(32), segments: 1
+  }
+  t.match(await runnerFor(async () => { throw new Error('dispatcher bug') }).run(message), 'could not answer that just now')
+  t.match(recorded, [{ direction: 'in', outcome: 'error', text: 'x' }, { direction: 'out', text: /could not answer/, deliveryStatus: 'twiml' }])
+  recorded.length = 0
+  const late = runnerFor(async () => { await new Promise((resolve) => setTimeout(resolve, 100)); throw new Error('late bug') })
+  t.match(await late.run(message), 'Working on it')
+  await late.close()
+  t.match(recorded, [{ direction: 'out', text: /^Working on it/ }, { direction: 'in', outcome: 'error', messageSid: message.sid }])
 })

@@ -35,7 +35,10 @@ t.test('writes, prunes and closes through the worker; a job the database refuses
   t.equal(await store.writes.pruneIdempotency(), 1)
   t.equal(await store.writes.prunePages(), 1)
   await t.rejects(store.writes.pruneMessages(-1), /retention days must be 0 or more/, 'a prune the worker refuses fails with its reason')
+  const last = store.writes.insertMessages([message(5)])
   await store.writes.close()
+  await last
+  t.same((await store.messages.query({ text: 'message 5' })).items.length, 1, 'a write sent just before close is written')
   await store.writes.close()
   await t.rejects(store.writes.insertMessages([message(4)]), /the store is closed/, 'nothing after close')
 })

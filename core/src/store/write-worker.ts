@@ -90,7 +90,7 @@ export class SqliteWriteWorker implements StoreWrites {
     worker.on('message', (reply: WorkerReply) => {
       const waiting = this.#pending.get(reply.id)
       this.#pending.delete(reply.id)
-      if (this.#pending.size === 0) worker.unref()
+      if (this.#pending.size === 0 && !this.#closed) worker.unref()
       if (reply.ok) waiting?.resolve(reply.count)
       else waiting?.reject(new Error(reply.error))
     })
