@@ -1,4 +1,4 @@
-import { join, sql } from './sql.js'
+import { join, raw, sql } from './sql.js'
 import type { Db } from './db.js'
 import type { DurablePageStore } from './types.js'
 
@@ -20,8 +20,11 @@ export class SqlPageStore implements DurablePageStore {
   }
 
   async next (key: string): Promise<string | undefined> {
+    // PostgreSQL: two `more`s at once would both pick the lowest page and one would find it gone; SKIP LOCKED gives the
+    // second the next one. SQLite runs one writer at a time and has no FOR UPDATE.
+    const lock = raw(this.db.engine === 'postgres' ? ' for update skip locked' : '')
     const [row] = await this.db.all<{ page: string }>(sql`delete from pages where key = ${key}
-      and seq = (select min(seq) from pages where key = ${key} and expires_at > ${this.now()}) returning page`)
+      and seq = (select seq from pages where key = ${key} and expires_at > ${this.now()} order by seq limit 1${lock}) returning page`)
     return row?.page
   }
 

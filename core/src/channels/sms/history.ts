@@ -108,7 +108,7 @@ export class SmsHistory {
 
 const SID = /^[A-Z]{2}[0-9a-f]{32}$/i
 
-/** Twilio's MessageSid (SmsSid in older webhooks) when the form carries a well-formed one. */
+/** Twilio's MessageSid (SmsSid in older webhooks) when a refused form carries a well-formed one: a forger's is not kept. */
 export function messageSidOf (body: FormFields | undefined | null): string | undefined {
   const sid = typeof body?.MessageSid === 'string' && body.MessageSid !== '' ? body.MessageSid : body?.SmsSid
   return typeof sid === 'string' && SID.test(sid) ? sid : undefined

@@ -8,7 +8,7 @@ import { countSegments } from '../../sms/index.js'
 import { maskedFrom, SmsAdmission, TEXT_TYPE } from './admission.js'
 import { audit, auditRefusal, type AuditOutcome } from './audit.js'
 import type { FormFields } from './form.js'
-import { inboundSegments, messageSidOf, SmsHistory, TWIML_REPLY } from './history.js'
+import { inboundSegments, SmsHistory, TWIML_REPLY } from './history.js'
 import { isWhatsApp, maskNumber } from './numbers.js'
 import type { OutboundSender } from './outbound.js'
 import type { LimitVerdict, RateLimits } from './rate-limit.js'
@@ -85,7 +85,8 @@ export class SmsWebhook {
       startedAt,
       budget: this.#state?.budget(),
       receivedAt: Date.now(),
-      sid: messageSidOf(body),
+      // The retry key, as before: whatever non-empty MessageSid the (signed or loopback) form carries.
+      sid: typeof body.MessageSid === 'string' && body.MessageSid !== '' ? body.MessageSid : typeof body.SmsSid === 'string' && body.SmsSid !== '' ? body.SmsSid : undefined,
       segments: inboundSegments(body, text)
     }
     const twiml = this.#answer(message)
