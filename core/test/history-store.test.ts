@@ -113,6 +113,22 @@ for (const engine of ['sqlite', 'postgres'] as const) {
   })
 }
 
+t.test('a message the store refuses while it answers is dropped with a warning; the others are kept', async (t) => {
+  const written: string[] = []
+  const store = {
+    check: async () => ({ engine: 'sqlite' as const, status: 'ok' as const, latencyMs: 1, pending: [], location: 'x' }),
+    writes: { insertMessages: async (rows: readonly NewMessage[]) => { if (rows.some((r) => r.text === 'bad')) throw new Error('too big'); written.push(...rows.map((r) => r.text!)) } }
+  }
+  const { log, records } = captureLog()
+  const history = new HistoryWriter({ store: store as never, log })
+  history.record(message(1))
+  history.record(message(2, { text: 'bad' }))
+  await history.flush()
+  t.same(written, ['message 1'])
+  t.match(history.stats, { dropped: 1, written: 1 })
+  t.match(records(), [{ msg: 'history: the store refused rows; they were dropped', err: 'too big' }])
+})
+
 t.test('with no store, history takes nothing and closes at once', async (t) => {
   NO_HISTORY.record({ direction: 'in', channel: 'sms', number: '+1', outcome: 'answered' })
   await NO_HISTORY.flush()
