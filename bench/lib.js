@@ -102,6 +102,15 @@ export async function startServer (name, env = {}) {
         child.on('message', on)
       })
     },
+    /** Microseconds of CPU (user + system) the server process has used so far. */
+    async cpu () {
+      const id = ++seq
+      child.send({ type: 'cpu', id })
+      return await new Promise((resolve) => {
+        const on = (m) => { if (m.id === id) { child.off('message', on); resolve(m.cpu.user + m.cpu.system) } }
+        child.on('message', on)
+      })
+    },
     async stop () {
       if (child.exitCode !== null) return
       const exited = new Promise((resolve) => child.once('exit', resolve))
@@ -120,6 +129,9 @@ export function serveBench (port, close) {
       globalThis.gc?.()
       process.send({ id: m.id, memory: process.memoryUsage() })
     }
+    // CPU time of the whole process, every thread included (a worker's too): robust where req/s is not, on a busy
+    // machine.
+    if (m.type === 'cpu') process.send({ id: m.id, cpu: process.cpuUsage() })
   })
   process.once('SIGTERM', () => { close().then(() => process.exit(0), () => process.exit(1)) })
   process.send({ port })

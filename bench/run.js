@@ -10,7 +10,8 @@ const all = {
   'sms-cost': async (o) => (await import('./sms-cost.js')).smsCost(o),
   'history-page': async (o) => (await import('./history-page.js')).historyPage(o),
   interpreter: async (o) => (await import('./interpreter.js')).interpreter(o),
-  alerts: async (o) => (await import('./alerts.js')).alerts(o)
+  alerts: async (o) => (await import('./alerts.js')).alerts(o),
+  history: async () => (await import('./history.js')).historyCost()
 }
 
 const names = process.argv.slice(2)

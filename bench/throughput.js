@@ -1,7 +1,8 @@
 // Webhook throughput and latency: Operator's POST /sms against a bare Fastify route and Express + twilio.webhook(),
 // same run, same machine; then a realistic run (a MessageSid and signature per request, eight senders). A fourth
 // server, bare Fastify plus one signature check, shows the floor that verifying Twilio's signature sets. Also the
-// daemon's memory idle and after the load.
+// daemon's memory idle and after the load. The same two runs with history on (the embedded SQLite store: every message
+// and reply written, idempotency answers written too) show what the store costs the webhook: target >= 0.9x.
 import autocannon from 'autocannon'
 import { buildApp } from '../core/dist/app.js'
 import { operatorEnv } from './operator-env.js'
@@ -31,9 +32,12 @@ async function operatorHelpTwiml () {
   return res.body
 }
 
-async function cannon (opts) {
+async function cannon (opts, server) {
+  const cpuBefore = server === undefined ? 0 : await server.cpu()
   const result = await autocannon({ connections: 20, pipelining: 1, ...opts })
+  const cpuUs = server === undefined ? NaN : (await server.cpu()) - cpuBefore
   return {
+    cpuPerRequestUs: result.requests.total > 0 ? cpuUs / result.requests.total : NaN,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -105,26 +109,32 @@ export async function throughput ({ duration, runs }) {
     servers['fastify + signature'] = await startServer('fastify-signed', { BENCH_TWIML: twiml })
     servers.express = await startServer('express', { BENCH_TWIML: twiml })
     servers.operator = await startServer('operator')
+    servers['operator + history'] = await startServer('operator', { BENCH_STORE: 'sqlite' })
     const memory = { idle: await servers.operator.memory() }
 
     // Warm-up (JIT, pools), not measured.
-    const fixed = ['fastify', 'fastify + signature', 'express', 'operator']
+    const fixed = ['fastify', 'fastify + signature', 'express', 'operator', 'operator + history']
     for (const name of fixed) await cannon({ ...fixedLoad(servers[name].port, 2) })
 
-    const measured = { fastify: [], 'fastify + signature': [], express: [], operator: [], 'operator realistic': [] }
+    const measured = {
+      fastify: [], 'fastify + signature': [], express: [], operator: [], 'operator + history': [], 'operator realistic': [], 'operator realistic + history': []
+    }
     for (let run = 0; run < runs; run++) {
       for (const name of fixed) {
-        measured[name].push(await cannon(fixedLoad(servers[name].port, duration)))
+        measured[name].push(await cannon(fixedLoad(servers[name].port, duration), servers[name]))
       }
     }
     // Each realistic run gets its own MessageSids, sized for well above the fixed run's rate, so no request repeats.
     const perRun = Math.ceil(median(measured.operator.map((r) => r.rps)) * duration * 1.5) + 10_000
     let unique = true
     for (let run = 0; run < runs; run++) {
+      // History off and on in turn, each with the same MessageSids (a different daemon, so none is a retry).
       const pool = signedPool(perRun, run * perRun)
-      const counter = { n: 0 }
-      measured['operator realistic'].push(await cannon(realisticLoad(servers.operator.port, duration, pool, counter)))
-      if (counter.n > pool.size) unique = false
+      for (const [name, server] of [['operator realistic', servers.operator], ['operator realistic + history', servers['operator + history']]]) {
+        const counter = { n: 0 }
+        measured[name].push(await cannon(realisticLoad(server.port, duration, pool, counter), server))
+        if (counter.n > pool.size) unique = false
+      }
     }
     memory.afterLoad = await servers.operator.memory()
 
@@ -136,6 +146,7 @@ export async function throughput ({ duration, runs }) {
         p99: median(list.map((r) => r.p99)),
         non2xx: list.reduce((a, r) => a + r.non2xx, 0),
         errors: list.reduce((a, r) => a + r.errors + r.timeouts, 0),
+        cpuUs: round(median(list.map((r) => r.cpuPerRequestUs)), 1),
         runs: list.map((r) => round(r.rps, 0))
       }
     }
@@ -146,19 +157,26 @@ export async function throughput ({ duration, runs }) {
       realisticVsFastify: ratio('operator realistic', 'fastify'),
       realisticVsExpress: ratio('operator realistic', 'express'),
       signedFloorVsFastify: ratio('fastify + signature', 'fastify'),
-      operatorVsSignedFloor: ratio('operator', 'fastify + signature')
+      operatorVsSignedFloor: ratio('operator', 'fastify + signature'),
+      historyOnVsOff: ratio('operator realistic + history', 'operator realistic'),
+      historyOnVsOffFixed: ratio('operator + history', 'operator'),
+      // Server CPU per message, off over on: what history costs where cores are scarce, steady under outside load.
+      historyCpuOffVsOn: round(summary['operator realistic'].cpuUs / summary['operator realistic + history'].cpuUs, 2)
     }
     printTable(`Webhook throughput: 20 connections, ${duration} s per run, median of ${runs} runs (req/s; latency ms)`,
-      ['server', 'req/s', 'p50', 'p99', 'vs Fastify', 'vs Express', 'non-2xx', 'errors', 'runs req/s'],
+      ['server', 'req/s', 'p50', 'p99', 'vs Fastify', 'vs Express', 'non-2xx', 'errors', 'CPU µs/req', 'runs req/s'],
       Object.entries(summary).map(([name, s]) => [name, s.rps, s.p50, s.p99,
-        round(s.rps / summary.fastify.rps, 2), round(s.rps / summary.express.rps, 2), s.non2xx, s.errors, s.runs.join(' / ')]))
+        round(s.rps / summary.fastify.rps, 2), round(s.rps / summary.express.rps, 2), s.non2xx, s.errors, s.cpuUs, s.runs.join(' / ')]))
     printTable('Targets', ['ratio', 'measured', 'target', 'met'], [
       ['Operator / bare Fastify', ratios.operatorVsFastify, '>= 0.8', ratios.operatorVsFastify >= 0.8 ? 'yes' : 'NO'],
       ['Operator / Express + twilio.webhook()', ratios.operatorVsExpress, '>= 4', ratios.operatorVsExpress >= 4 ? 'yes' : 'NO'],
       ['Operator realistic / bare Fastify', ratios.realisticVsFastify, '(info)', '-'],
       ['Operator realistic / Express', ratios.realisticVsExpress, '(info)', '-'],
       ['Fastify + signature check / bare Fastify', ratios.signedFloorVsFastify, '(floor)', '-'],
-      ['Operator / Fastify + signature check', ratios.operatorVsSignedFloor, '(info)', '-']
+      ['Operator / Fastify + signature check', ratios.operatorVsSignedFloor, '(info)', '-'],
+      ['History on / off (realistic: new messages)', ratios.historyOnVsOff, '>= 0.9', ratios.historyOnVsOff >= 0.9 ? 'yes' : 'NO'],
+      ['History on / off (fixed: retries)', ratios.historyOnVsOffFixed, '(info)', '-'],
+      ['History CPU per message, off / on (realistic)', ratios.historyCpuOffVsOn, '(info)', '-']
     ])
     printTable('Operator memory (in the daemon process)', ['when', 'RSS MiB', 'heap used MiB'], [
       ['idle, after start', mib(memory.idle.rss), mib(memory.idle.heapUsed)],

@@ -28,6 +28,8 @@ import { defaultStoreMode, startStore, type StoreMode } from './store/start.js'
 import { registerStoreSystem } from './store/system.js'
 import { createHistoryView } from './history/view.js'
 import { startPaging } from './paging/start.js'
+import { HistoryWriter, NO_HISTORY, RetentionPruner, type History } from './history/index.js'
+import { restartSafeState } from './state/durable.js'
 
 export interface BuildOptions {
   /** The environment to validate; default process.env with `.env` read from `cwd`. */
@@ -49,6 +51,10 @@ export interface BuildOptions {
   /** The clock the interpreter reads `since 2pm` against (tests set it). */
   readonly now?: () => number
 }
+
+// History rows and idempotency answers wait this long for others before they are written: under load, a few large
+// commits instead of one per turn of the event loop (bench/history.js); a kill -9 loses at most this much.
+const STORE_WRITE_DELAY_MS = 10
 
 // core/dist/app.js → the monorepo root (and core's own node_modules): where first-party plugins are installed.
 export const CORE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -117,12 +123,22 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     const registry = new Registry()
     const pools = new PoolSet()
     // One state for the whole daemon: pages here, idempotency and rate limits in the SMS channel, one Redis client.
-    const state = await createState(stateSettings(env), instance.log.child({ part: 'state' }))
-    const pages = state.pages
+    const hotState = await createState(stateSettings(env), instance.log.child({ part: 'state' }))
     // The durable store: history and records that outlive a restart. Opening it is a start-up step like config: a
     // directory that cannot be written or a database that cannot be migrated stops the start with a one-line error.
-    const store = await startStore(options.store ?? defaultStoreMode(options.env), env, cwd, instance.log.child({ part: 'store' }))
-      .catch(async (err: unknown) => { await state.close(); throw err })
+    const storeMode = options.store ?? defaultStoreMode(options.env)
+    const storeLog = instance.log.child({ part: 'store' })
+    const store = await startStore(storeMode, env, cwd, storeLog)
+      .catch(async (err: unknown) => { await hotState.close(); throw err })
+    const live = store !== undefined && storeMode === 'migrate' ? store : undefined
+    // Without Redis, idempotency answers and pages go to the durable store too, so they outlive a restart; with Redis
+    // they stay there (fast and shared by the replicas).
+    const state = live !== undefined && hotState.shared === undefined
+      ? restartSafeState(hotState, live, instance.log.child({ part: 'state' }), { timeoutMs: env.STATE_BUDGET_MS, delayMs: STORE_WRITE_DELAY_MS })
+      : hotState
+    const pages = state.pages
+    const history: History = live !== undefined ? new HistoryWriter({ store: live, log: storeLog, delayMs: STORE_WRITE_DELAY_MS }) : NO_HISTORY
+    const pruner = live !== undefined ? new RetentionPruner({ store: live, days: env.HISTORY_RETENTION_DAYS, log: storeLog }) : undefined
     const health = new HealthRunner(registry.systems, env.HEALTH_DEADLINE_MS, instance.log.child({ part: 'health' }))
     const dispatcher = new Dispatcher({
       registry, pages, choices: state.choices, now: options.now, log: instance.log.child({ part: 'dispatch' }),
@@ -139,7 +155,7 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
       throw err
     }
     const core: OperatorCore = {
-      version: VERSION, startedAt: Date.now(), env, rawEnv, configFile, registry, pools, pages, state, store, paging, health, dispatcher, host, plugins: [], ready: false
+      version: VERSION, startedAt: Date.now(), env, rawEnv, configFile, registry, pools, pages, state, store, paging, history, health, dispatcher, host, plugins: [], ready: false
     }
     instance.decorate('operator', core)
     const stopSelf = registerSelfSystem(registry, VERSION, core.startedAt)
@@ -154,15 +170,20 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
 
     instance.addHook('onReady', async () => {
       registry.freeze(configFile.primary)
+      pruner?.start()
       core.ready = true
     })
     // Pages are sent by a daemon that listens, not by `operator exec` or a test's inject reading the same store.
     instance.addHook('onListen', async () => { paging?.start() })
     instance.addHook('preClose', async () => { core.ready = false })
+    // The channels have closed by now (children first): the last messages' history and answers are written, then the
+    // store closes.
     instance.addHook('onClose', async () => {
       stopSelf()
       await paging?.stop()
+      await pruner?.stop()
       await pools.close()
+      await history.close()
       await state.close()
       await store?.close()
     })

@@ -10,6 +10,7 @@ import type { PageStore } from './state/pages.js'
 import type { State } from './state/select.js'
 import type { Store } from './store/types.js'
 import type { PagingEngine } from './paging/engine.js'
+import type { History } from './history/writer.js'
 
 /** The daemon's parts, decorated onto the root Fastify instance as `fastify.operator`. */
 export interface OperatorCore {
@@ -28,6 +29,11 @@ export interface OperatorCore {
   readonly store: Store | undefined
   /** Core's paging engine (alerts in, pages out); undefined without a store. */
   readonly paging: PagingEngine | undefined
+  /**
+   * Message history: `record(message)` returns at once; rows are written to the store in batches. Records nothing
+   * when the store is not open.
+   */
+  readonly history: History
   readonly health: HealthRunner
   readonly dispatcher: Dispatcher
   readonly host: HostView

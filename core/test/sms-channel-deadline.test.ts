@@ -7,15 +7,17 @@ import { Registry } from '../src/registry/index.js'
 import type { PageStore } from '../src/state/pages.js'
 import { StateBudget } from '../src/state/budget.js'
 import { captureLog } from './fixtures/log.js'
+import { SmsHistory } from '../src/channels/sms/history.js'
+import { NO_HISTORY } from '../src/history/writer.js'
 
 const sender = { id: '+14155550100', role: 'admin' as const, channel: 'sms' as const }
-const message = (startedAt: number): Message => ({ text: 'slow', sender, whatsapp: false, startedAt, budget: undefined })
+const message = (startedAt: number): Message => ({ text: 'slow', sender, whatsapp: false, startedAt, budget: undefined, receivedAt: Date.now(), sid: undefined, segments: 1 })
 
 function runnerWith (answer: () => Promise<DispatchResult>, deadlineMs: number) {
   const sent: string[] = []
   const outbound = { send: async (_to: string, body: string) => { sent.push(body); return { ok: true, sid: 'SM1', attempts: 1 } } } as unknown as OutboundSender
   const dispatcher = { answer } as unknown as Dispatcher
-  return { runner: new ReplyRunner({ dispatcher, outbound, log: captureLog().log, replyDeadlineMs: deadlineMs }), sent }
+  return { runner: new ReplyRunner({ dispatcher, outbound, log: captureLog().log, replyDeadlineMs: deadlineMs, history: new SmsHistory(NO_HISTORY) }), sent }
 }
 
 const result = (reply: string): DispatchResult => ({ reply, pages: 1, segments: 1, outcome: 'answered', command: 'slow', plugin: 'p', code: undefined })

@@ -7,7 +7,7 @@ import { captureLog } from './fixtures/log.js'
 import { MemoryIdempotencyStore, PENDING, type IdempotencyClaim, type IdempotencyStore } from '../src/state/idempotency.js'
 
 const message = (startedAt = performance.now()): Message => ({
-  text: 'slow', sender: { id: '+14155550100', role: 'admin', channel: 'sms' }, whatsapp: false, startedAt, budget: undefined
+  text: 'slow', sender: { id: '+14155550100', role: 'admin', channel: 'sms' }, whatsapp: false, startedAt, budget: undefined, receivedAt: Date.now(), sid: undefined, segments: 1
 })
 
 /** A stand-in for the ReplyRunner: what it ran and what it sent by SMS. */

@@ -63,6 +63,8 @@ export const envSchema = {
     ALERTMANAGER_WEBHOOK_USERNAME: { type: 'string' },
     ALERTMANAGER_WEBHOOK_PASSWORD: { type: 'string' },
     ALERT_WEBHOOK_TOKEN: { type: 'string' },
+    /** Days of message history kept in the store; 0 keeps it forever. */
+    HISTORY_RETENTION_DAYS: { type: 'integer', minimum: 0, maximum: 36500, default: 90 },
     PROMETHEUS_URL: { type: 'string' },
     DATADOG_API_KEY: { type: 'string' },
     DATADOG_APP_KEY: { type: 'string' },
@@ -113,5 +115,6 @@ export interface OperatorEnv {
   ONCALL_ESCALATE_AFTER: string
   ONCALL_RESOLVED_NOTICES: boolean
   SMS_DAILY_SEGMENTS: number
+  HISTORY_RETENTION_DAYS: number
   [key: string]: unknown
 }

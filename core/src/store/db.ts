@@ -1,4 +1,4 @@
-import { compile, type Sql } from './sql.js'
+import { compile, type Sql, type SqlValue } from './sql.js'
 import type { StoreEngine } from './types.js'
 import type BetterSqlite3 from 'better-sqlite3'
 import type pg from 'pg'
@@ -18,6 +18,11 @@ export interface Db {
   transaction<T>(fn: (tx: Db) => Promise<T>, options?: { immediate?: boolean }): Promise<T>
   /** `fn` on one connection throughout (PostgreSQL session locks and settings belong to a connection). */
   session<T>(fn: (db: Db) => Promise<T>): Promise<T>
+  /**
+   * A read answered in the same tick, where the engine can (SQLite only): for lookups on the webhook's fast path. It
+   * does not wait for the queue, so inside another caller's open transaction it may see that transaction's writes.
+   */
+  readonly readNow?: <R extends Row>(q: Sql) => R[]
   close(): Promise<void>
 }
 
@@ -41,13 +46,17 @@ export class SqliteDb implements Db {
   #prepare (q: Sql): { stmt: BetterSqlite3.Statement, params: unknown[] } {
     if (this.#closed) throw new Error('the store is closed')
     const { text, params } = compile(q, 'sqlite')
+    return { stmt: this.#prepareText(text), params }
+  }
+
+  #prepareText (text: string): BetterSqlite3.Statement {
     let stmt = this.#statements.get(text)
     if (stmt === undefined) {
       stmt = this.#db.prepare(text)
       if (this.#statements.size >= STATEMENT_CACHE) this.#statements.delete(this.#statements.keys().next().value!)
       this.#statements.set(text, stmt)
     }
-    return { stmt, params }
+    return stmt
   }
 
   #allNow<R extends Row> (q: Sql): R[] {
@@ -70,6 +79,22 @@ export class SqliteDb implements Db {
 
   async all<R extends Row> (q: Sql): Promise<R[]> {
     return await this.#serial(() => this.#allNow<R>(q))
+  }
+
+  readonly readNow = <R extends Row>(q: Sql): R[] => this.#allNow<R>(q)
+
+  /**
+   * Each statement text run for each of its rows of parameters, all in one transaction, at once (synchronously): for
+   * the write worker, whose connection nothing else uses. One prepared statement per text, one commit per call.
+   */
+  runPreparedNow (batches: ReadonlyArray<{ readonly text: string, readonly rows: readonly SqlValue[][] }>): void {
+    if (this.#closed) throw new Error('the store is closed')
+    this.#db.transaction(() => {
+      for (const { text, rows } of batches) {
+        const stmt = this.#prepareText(text)
+        for (const params of rows) stmt.run(...params)
+      }
+    })()
   }
 
   async run (q: Sql): Promise<number> {

@@ -38,15 +38,24 @@ interface MessageRow {
   delivery_status: string | null
 }
 
-function values (m: NewMessage, now: number): Sql {
-  const v: SqlValue[] = [
+/** A message's values in COLUMNS order. */
+export function messageValues (m: NewMessage, now: number): SqlValue[] {
+  return [
     m.time ?? now, m.direction, m.channel, m.number, m.role ?? null,
     // Unknown senders' words are never kept, whatever the caller passed.
     m.outcome === 'unknown-sender' ? null : m.text ?? null,
     m.command ?? null, m.plugin ?? null, m.outcome, m.segments ?? 0, m.durationMs ?? null,
     m.messageSid ?? null, m.providerSid ?? null, m.deliveryStatus ?? null
   ]
-  return sql`(${join(v.map((x) => sql`${x}`), ', ')})`
+}
+
+function values (m: NewMessage, now: number): Sql {
+  return sql`(${join(messageValues(m, now).map((x) => sql`${x}`), ', ')})`
+}
+
+/** One message's insert: the same text for every row, so a prepared statement serves a whole batch (SQLite's writer). */
+export function insertOne (m: NewMessage, now: number): Sql {
+  return sql`insert into messages (${raw(COLUMNS)}) values ${values(m, now)}`
 }
 
 function fromRow (r: MessageRow): MessageRecord {

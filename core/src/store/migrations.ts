@@ -58,6 +58,21 @@ export const MIGRATIONS: readonly Migration[] = [
     }
   },
   {
+    version: '0002_pages',
+    async up (db) {
+      // The rest of a long reply, one row per page, so `more` after a restart (no Redis) still has it; taking a page
+      // is one DELETE … RETURNING of the lowest seq.
+      await db.run(raw(`create table pages (
+        key text not null,
+        seq integer not null,
+        page text not null,
+        expires_at bigint not null,
+        primary key (key, seq)
+      )`))
+      await db.run(raw('create index pages_expires on pages (expires_at)'))
+    }
+  },
+  {
     // Paging: incidents, alerts, reply codes, the outbox, opt-outs (core/src/paging/schema.ts).
     version: '0003_paging',
     async up (db) { await createPagingTables(db) }

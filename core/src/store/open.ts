@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
-import type { Db } from './db.js'
+import type { Db, SqliteDb } from './db.js'
 import { ERR_STORE_OPEN, ERR_STORE_SETTINGS } from '../errors.js'
 import { redactUrl } from '../logging.js'
 import { SQLITE_FILE } from './settings.js'
-import type { Store, StoreSettings } from './types.js'
+import type { Store, StoreSettings, StoreWrites } from './types.js'
 
 export type StoreLog = Pick<FastifyBaseLogger, 'warn' | 'info' | 'debug' | 'error'>
 
@@ -26,7 +26,8 @@ export function storeLocation (settings: StoreSettings): string {
   return settings.engine === 'sqlite' ? join(settings.dataDir, SQLITE_FILE) : redactUrl(settings.databaseUrl)
 }
 
-async function openSqlite (settings: StoreSettings): Promise<Db> {
+/** The SQLite file in OPERATOR_DATA_DIR, created and set up (WAL); also opened by the write worker for its own connection. */
+export async function openSqlite (settings: StoreSettings): Promise<SqliteDb> {
   const [{ default: BetterSqlite3 }, { SqliteDb }] = await Promise.all([import('better-sqlite3'), import('./db.js')])
   const file = join(settings.dataDir, SQLITE_FILE)
   let database
@@ -78,16 +79,32 @@ async function openPostgres (settings: StoreSettings, log: StoreLog): Promise<Db
 export async function openStore (settings: StoreSettings, log: StoreLog): Promise<Store> {
   const now = settings.now ?? Date.now
   const db = settings.engine === 'postgres' ? await openPostgres(settings, log) : await openSqlite(settings)
-  const [{ SqlMessageRepository }, { SqlIdempotencyStore }, { runMigrations, pendingMigrations }] = await Promise.all([
-    import('./messages.js'), import('./idempotency.js'), import('./migrate.js')
+  const [{ SqlMessageRepository }, { SqlIdempotencyStore }, { SqlPageStore }, { runMigrations, pendingMigrations }] = await Promise.all([
+    import('./messages.js'), import('./idempotency.js'), import('./pages.js'), import('./migrate.js')
   ])
   const { sql } = await import('./sql.js')
   const location = storeLocation(settings)
+  const messages = new SqlMessageRepository(db, now)
+  const idempotency = new SqlIdempotencyStore(db, now)
+  const pages = new SqlPageStore(db, now)
+  // A given clock (tests) keeps the writes on this connection, where that clock rules.
+  const writes: StoreWrites = settings.engine === 'sqlite' && settings.now === undefined
+    ? new (await import('./write-worker.js')).SqliteWriteWorker(settings)
+    : {
+        insertMessages: async (rows) => { await messages.insert(rows) },
+        completeMany: async (rows) => { await idempotency.completeMany(rows) },
+        pruneMessages: async (days) => await messages.prune(days),
+        pruneIdempotency: async () => await idempotency.prune(),
+        prunePages: async () => await pages.prune(),
+        close: async () => {}
+      }
   let closed = false
   return {
     engine: settings.engine,
-    messages: new SqlMessageRepository(db, now),
-    idempotency: new SqlIdempotencyStore(db, now),
+    messages,
+    idempotency,
+    pages,
+    writes,
     db,
     async migrate () {
       const applied = await runMigrations(db, now)
@@ -108,6 +125,7 @@ export async function openStore (settings: StoreSettings, log: StoreLog): Promis
     async close () {
       if (closed) return
       closed = true
+      await writes.close()
       await db.close()
     }
   }

@@ -44,7 +44,9 @@ export function compile (q: Sql, engine: StoreEngine): Compiled {
       const v = s.values[i]!
       if (v instanceof Sql) text += walk(v)
       else {
-        params.push(v)
+        // PostgreSQL's text cannot hold NUL (a message body may carry %00): it becomes U+FFFD there rather than fail
+        // the whole statement.
+        params.push(engine === 'postgres' && typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v)
         text += engine === 'postgres' ? `$${params.length}` : '?'
       }
       text += s.parts[i + 1] ?? ''

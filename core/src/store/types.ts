@@ -1,4 +1,5 @@
-import type { IdempotencyStore } from '../state/idempotency.js'
+import type { IdempotencyClaim, IdempotencyStore } from '../state/idempotency.js'
+import type { PageStore } from '../state/pages.js'
 import type { Db } from './db.js'
 
 export type StoreEngine = 'sqlite' | 'postgres'
@@ -113,6 +114,35 @@ export interface MessageRepository {
 export interface DurableIdempotencyStore extends IdempotencyStore {
   /** Deletes records whose lease or answer has lapsed; returns how many. */
   prune(): Promise<number>
+  /**
+   * `peek`, answered in the same tick where the engine can (SQLite reads synchronously): the webhook's fast path asks
+   * it for every new MessageSid.
+   */
+  peekNow(key: string): IdempotencyClaim | undefined | Promise<IdempotencyClaim | undefined>
+  /** How long until the last live record lapses, in ms (0 when there is none). */
+  liveForMs(): Promise<number>
+  /** Records many answers in one statement (the answers of a batch of messages). */
+  completeMany(answers: ReadonlyArray<{ readonly key: string, readonly answer: string, readonly ttlMs: number }>): Promise<void>
+}
+
+/** Pagination remainders in the durable store (`more` after a restart, with no Redis). */
+export interface DurablePageStore extends PageStore {
+  /** Deletes pages whose time ran out; returns how many. */
+  prune(): Promise<number>
+}
+
+/**
+ * The writes made for callers that must not wait (history, idempotency answers) and the background prunes. On SQLite
+ * they run in a worker thread with its own connection, so a commit never holds up the webhook's thread; on PostgreSQL
+ * they are ordinary statements on the pool.
+ */
+export interface StoreWrites {
+  insertMessages(rows: readonly NewMessage[]): Promise<void>
+  completeMany(rows: ReadonlyArray<{ readonly key: string, readonly answer: string, readonly ttlMs: number }>): Promise<void>
+  pruneMessages(days: number): Promise<number>
+  pruneIdempotency(): Promise<number>
+  prunePages(): Promise<number>
+  close(): Promise<void>
 }
 
 export interface StoreCheck {
@@ -136,6 +166,8 @@ export interface Store {
   readonly idempotency: DurableIdempotencyStore
   /** The database itself, for core's own repositories (paging); plugins use the repositories above. */
   readonly db: Db
+  readonly pages: DurablePageStore
+  readonly writes: StoreWrites
   migrate(): Promise<MigrationResult>
   check(): Promise<StoreCheck>
   close(): Promise<void>

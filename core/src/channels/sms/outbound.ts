@@ -20,7 +20,7 @@ export interface OutboundSettings {
 }
 
 export type SendResult =
-  | { readonly ok: true, readonly sid: string, readonly attempts: number }
+  | { readonly ok: true, readonly sid: string, readonly attempts: number, /** Twilio's first status (`queued`, `accepted`). */ readonly status: string | undefined }
   | { readonly ok: false, readonly reason: string, readonly code: number | undefined, readonly status: number | undefined, readonly attempts: number }
 
 export interface SendOptions {
@@ -40,7 +40,7 @@ interface MessageCreate {
   statusCallback?: string
 }
 interface MessagesApi {
-  create(params: MessageCreate): Promise<{ sid: string }>
+  create(params: MessageCreate): Promise<{ sid: string, status?: string }>
 }
 
 // Twilio's permanent failures: retrying cannot help, and some (opt-outs) must not be retried.
@@ -120,7 +120,7 @@ export class OutboundSender {
         const messages = await this.#client()
         const message = await messages.create(params)
         this.#log.info({ to: masked, sid: message.sid, attempts: attempt }, 'sms sent')
-        return { ok: true, sid: message.sid, attempts: attempt }
+        return { ok: true, sid: message.sid, attempts: attempt, status: typeof message.status === 'string' ? message.status : undefined }
       } catch (err) {
         failure = classifySendError(err)
         const last = !failure.retry || attempt === maxAttempts || options.signal?.aborted === true

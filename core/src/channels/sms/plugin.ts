@@ -22,7 +22,7 @@ async function smsChannelPlugin (app: FastifyInstance): Promise<void> {
   const { idempotency: store, shared: state } = core.state
   const outbound = new OutboundSender(settings.outbound, log)
   const limits = createRateLimits({ perSender: settings.perSenderLimit, global: settings.globalLimit, windowMs: settings.windowMs, state })
-  const webhook = new SmsWebhook({ settings, dispatcher: core.dispatcher, store, limits, outbound, log, state })
+  const webhook = new SmsWebhook({ settings, dispatcher: core.dispatcher, store, limits, outbound, log, state, history: core.history })
 
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, parseForm)

@@ -5,13 +5,15 @@ import type { Sender } from '../../plugins/contract.js'
 import { RecentResults } from '../../recent.js'
 import type { StateBudget } from '../../state/budget.js'
 import { audit, type AuditOutcome } from './audit.js'
+import { TWIML_REPLY, type SmsHistory } from './history.js'
 import { maskNumber } from './numbers.js'
 import type { OutboundSender } from './outbound.js'
 import { messageTwiml } from './twiml.js'
 
 export const WORKING_TEXT = 'Working on it, the answer will follow by SMS.'
 export const WORKING_TWIML = messageTwiml(WORKING_TEXT)
-const FAILED_TWIML = messageTwiml('Operator could not answer that just now. Try again in a minute.')
+const FAILED_TEXT = 'Operator could not answer that just now. Try again in a minute.'
+const FAILED_TWIML = messageTwiml(FAILED_TEXT)
 const TIMED_OUT = Symbol('timed out')
 
 /** One message to answer: its text, who sent it, whether it came over WhatsApp, and when the webhook began. */
@@ -23,6 +25,12 @@ export interface Message {
   readonly startedAt: number
   /** What this message may still spend waiting on Redis; undefined with the memory store. */
   readonly budget: StateBudget | undefined
+  /** Date.now() when the webhook began, for the history. */
+  readonly receivedAt: number
+  /** Twilio's MessageSid, when the form carries one. */
+  readonly sid: string | undefined
+  /** Segments the inbound message was billed as. */
+  readonly segments: number
 }
 
 /** Told when the answer will follow by SMS: `delivered` settles once it was sent (or could not be). */
@@ -53,9 +61,11 @@ export class ReplyRunner {
   readonly #deferred = new Set<Promise<void>>()
   readonly #closing = new AbortController()
   readonly #twiml = new RecentResults(8, messageTwiml)
+  readonly #history: SmsHistory
 
-  constructor (parts: { dispatcher: Dispatcher, outbound: OutboundSender, log: FastifyBaseLogger, replyDeadlineMs: number }) {
+  constructor (parts: { dispatcher: Dispatcher, outbound: OutboundSender, log: FastifyBaseLogger, replyDeadlineMs: number, history: SmsHistory }) {
     this.#dispatcher = parts.dispatcher
+    this.#history = parts.history
     this.#outbound = parts.outbound
     this.#log = parts.log
     this.#deadlineMs = parts.replyDeadlineMs
@@ -80,7 +90,7 @@ export class ReplyRunner {
     const delivery = (async () => {
       const result = await this.#dispatcher.answer(message.text, message.sender, this.#closing.signal, undefined)
       this.#audit(message, result, true)
-      await this.#outbound.send(message.sender.id, result.reply, { whatsapp: message.whatsapp })
+      this.#history.answered(message, result, await this.#outbound.send(message.sender.id, result.reply, { whatsapp: message.whatsapp }))
     })().catch((err: unknown) => { this.#log.error({ err: (err as Error).message }, 'sms: promised answer failed') })
     this.#track(delivery)
     await delivery
@@ -88,7 +98,8 @@ export class ReplyRunner {
 
   /** Sends an answer recorded by another replica, as plain text, to keep the promise this one made. */
   async sendRecorded (message: Message, text: string): Promise<void> {
-    const delivery = this.#outbound.send(message.sender.id, text, { whatsapp: message.whatsapp }).then(() => {})
+    const delivery = this.#outbound.send(message.sender.id, text, { whatsapp: message.whatsapp })
+      .then((sent) => { this.#history.outbound(message, text, sent) })
     this.#track(delivery)
     await delivery
   }
@@ -105,15 +116,21 @@ export class ReplyRunner {
     } catch (err) {
       this.#log.error({ err: (err as Error).message }, 'sms: dispatch failed')
       audit(this.#log, maskNumber(message.sender.id), 'answered', message.startedAt, 0, undefined, 'error')
+      this.#history.inbound(message, 'error')
+      this.#history.outbound(message, FAILED_TEXT, TWIML_REPLY)
       return FAILED_TWIML
     }
     if (result !== TIMED_OUT) return this.#answered(message, result)
+    this.#history.outbound(message, WORKING_TEXT, TWIML_REPLY)
     const delivery = answer.then(
       async (late) => {
         this.#audit(message, late, true)
-        await this.#outbound.send(message.sender.id, late.reply, { whatsapp: message.whatsapp })
+        this.#history.answered(message, late, await this.#outbound.send(message.sender.id, late.reply, { whatsapp: message.whatsapp }))
       },
-      (err: unknown) => { this.#log.error({ err: (err as Error).message }, 'sms: slow command failed') })
+      (err: unknown) => {
+        this.#log.error({ err: (err as Error).message }, 'sms: slow command failed')
+        this.#history.inbound(message, 'error')
+      })
     this.#track(delivery)
     onDeferred?.(delivery)
     return WORKING_TWIML
@@ -121,6 +138,7 @@ export class ReplyRunner {
 
   #answered (message: Message, result: DispatchResult): string {
     this.#audit(message, result, false)
+    this.#history.answered(message, result, TWIML_REPLY)
     return this.#twiml.get(result.reply)
   }
 

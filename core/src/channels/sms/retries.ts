@@ -200,7 +200,7 @@ export class AnswerOnce {
    * if the lease lapses first, this replica takes the message over, runs it and sends the result.
    */
   #watch (sid: string, waiting: Message): void {
-    const message: Message = { text: waiting.text, sender: waiting.sender, whatsapp: waiting.whatsapp, startedAt: waiting.startedAt, budget: undefined }
+    const message: Message = { ...waiting, budget: undefined }
     // One promise per message in this process: a further retry repeats it instead of watching (and sending) again.
     this.#promised.set(sid, WORKING_TWIML)
     const job = this.#keep(sid, message).catch((err: unknown) => {

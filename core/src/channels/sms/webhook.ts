@@ -1,12 +1,14 @@
 import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { Dispatcher } from '../../dispatch/dispatcher.js'
 import { isThenable, type MaybePromise } from '../../maybe-async.js'
+import type { History } from '../../history/writer.js'
 import type { IdempotencyStore } from '../../state/idempotency.js'
 import type { SharedState } from '../../state/shared.js'
 import { countSegments } from '../../sms/index.js'
 import { maskedFrom, SmsAdmission, TEXT_TYPE } from './admission.js'
 import { audit, auditRefusal, type AuditOutcome } from './audit.js'
 import type { FormFields } from './form.js'
+import { inboundSegments, SmsHistory, TWIML_REPLY } from './history.js'
 import { isWhatsApp, maskNumber } from './numbers.js'
 import type { OutboundSender } from './outbound.js'
 import type { LimitVerdict, RateLimits } from './rate-limit.js'
@@ -30,6 +32,8 @@ export interface SmsWebhookParts {
   readonly log: FastifyBaseLogger
   /** The shared Redis connection and its breaker: each message gets a state budget from it. Undefined: memory. */
   readonly state?: SharedState | undefined
+  /** Where each message in and out is recorded (core.history). */
+  readonly history: History
 }
 
 /**
@@ -47,6 +51,7 @@ export class SmsWebhook {
   readonly #runner: ReplyRunner
   readonly #state: SharedState | undefined
   readonly #log: FastifyBaseLogger
+  readonly #history: SmsHistory
 
   constructor (parts: SmsWebhookParts) {
     this.#s = parts.settings
@@ -54,7 +59,10 @@ export class SmsWebhook {
     this.#limits = parts.limits
     this.#state = parts.state
     this.#log = parts.log
-    this.#runner = new ReplyRunner({ dispatcher: parts.dispatcher, outbound: parts.outbound, log: parts.log, replyDeadlineMs: parts.settings.replyDeadlineMs })
+    this.#history = new SmsHistory(parts.history)
+    this.#runner = new ReplyRunner({
+      dispatcher: parts.dispatcher, outbound: parts.outbound, log: parts.log, replyDeadlineMs: parts.settings.replyDeadlineMs, history: this.#history
+    })
     this.#once = new AnswerOnce({ store: parts.store, runner: this.#runner, log: parts.log, answerTtlMs: parts.settings.idempotencyTtlMs })
   }
 
@@ -63,25 +71,36 @@ export class SmsWebhook {
     const admission = this.#admission.check(request)
     if (!admission.admitted) {
       auditRefusal(this.#log, admission, startedAt)
+      if (admission.outcome === 'forged' || admission.outcome === 'unknown-sender') this.#history.refused(request.body as FormFields | undefined, admission.outcome, startedAt)
       if (admission.type !== undefined) reply.type(admission.type)
       reply.code(admission.status).send(admission.body)
       return
     }
     const body = request.body as FormFields
+    const text = body.Body as string
     const message: Message = {
-      text: body.Body as string, sender: admission.sender, whatsapp: isWhatsApp(body.From as string), startedAt, budget: this.#state?.budget()
+      text,
+      sender: admission.sender,
+      whatsapp: isWhatsApp(body.From as string),
+      startedAt,
+      budget: this.#state?.budget(),
+      receivedAt: Date.now(),
+      // The retry key, as before: whatever non-empty MessageSid the (signed or loopback) form carries.
+      sid: typeof body.MessageSid === 'string' && body.MessageSid !== '' ? body.MessageSid : typeof body.SmsSid === 'string' && body.SmsSid !== '' ? body.SmsSid : undefined,
+      segments: inboundSegments(body, text)
     }
-    const twiml = this.#answer(message, body)
+    const twiml = this.#answer(message)
     if (isThenable(twiml)) return twiml.then((t) => { sendTwiml(reply, t) })
     sendTwiml(reply, twiml)
   }
 
   /** A retried MessageSid is answered from its record before any limit is counted: a retry never spends the limit. */
-  #answer (message: Message, body: FormFields): MaybePromise<string> {
-    const sid = typeof body.MessageSid === 'string' && body.MessageSid !== '' ? body.MessageSid : typeof body.SmsSid === 'string' && body.SmsSid !== '' ? body.SmsSid : undefined
-    if (sid === undefined) return this.#limited(message, undefined)
-    return this.#once.answer(sid, message, (onDeferred) => this.#limited(message, onDeferred),
-      () => { audit(this.#log, maskNumber(message.sender.id), 'duplicate', message.startedAt, 0) })
+  #answer (message: Message): MaybePromise<string> {
+    if (message.sid === undefined) return this.#limited(message, undefined)
+    return this.#once.answer(message.sid, message, (onDeferred) => this.#limited(message, onDeferred), () => {
+      audit(this.#log, maskNumber(message.sender.id), 'duplicate', message.startedAt, 0)
+      this.#history.inbound(message, 'duplicate')
+    })
   }
 
   #limited (message: Message, onDeferred: OnDeferred | undefined): MaybePromise<string> {
@@ -95,6 +114,8 @@ export class SmsWebhook {
     if (verdict.state !== 'within') {
       const notice = verdict.state === 'over' ? `Too many messages: ${verdict.max} per ${this.#s.windowText}. Try again in ${verdict.retryInSeconds}s.` : ''
       audit(this.#log, maskNumber(message.sender.id), 'rate-limited', message.startedAt, notice === '' ? 0 : countSegments(notice).segments, undefined, 'sender')
+      this.#history.inbound(message, 'rate-limited')
+      if (notice !== '') this.#history.outbound(message, notice, TWIML_REPLY)
       return messageTwiml(notice)
     }
     const all = this.#limits.global.hit('all', message.budget)
@@ -106,6 +127,7 @@ export class SmsWebhook {
     if (verdict.state !== 'within') {
       if (verdict.state === 'over') this.#log.warn({ max: verdict.max, window: this.#s.windowText }, 'sms: global rate limit reached; answering nothing until the window ends')
       audit(this.#log, maskNumber(message.sender.id), 'rate-limited', message.startedAt, 0, undefined, 'global')
+      this.#history.inbound(message, 'rate-limited')
       return EMPTY_TWIML
     }
     return this.#runner.run(message, onDeferred)
