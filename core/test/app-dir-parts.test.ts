@@ -66,7 +66,7 @@ t.test('the loader\'s other refusals, each one line: a folder without package.js
     writeFileSync(join(dir, 'operator.config.json'), JSON.stringify({ plugins }))
     return await operator(['config', 'check'], dir)
   }
-  t.match((await check(['./folder-plugin', { package: 'not-installed', enabled: false }])).stdout, /plugin\(s\) enabled: builtin, folder/)
+  t.match((await check(['./folder-plugin', { package: 'not-installed', enabled: false }])).stdout, /plugin\(s\) enabled: builtin, interpreter, folder/)
   t.equal((await check(['./empty'])).stderr, `operator: Plugin './empty' cannot be resolved: ${join(dir, 'empty')} has no package.json [OPR_ERR_PLUGIN_NOT_FOUND]\n`)
   t.equal((await check(['p-brand'])).stderr, "operator: Plugin 'p-brand' targets plugin API 2, this Operator provides API 1 [OPR_ERR_PLUGIN_API_VERSION]\n")
   t.equal((await check(['p-named'])).stderr, "operator: Plugin 'p-named' is not an Operator plugin: package.json says pluginId 'p-named' but the plugin is named 'other-name' [OPR_ERR_PLUGIN_INVALID]\n")

@@ -63,7 +63,7 @@ t.test('operator init: flags, a missing or bad argument, a directory that is not
   }
   t.equal((await operator(['init', 'a', '--plugins'], cwd)).stderr, 'operator: --plugins needs a value [OPR_ERR_CLI_USAGE]\n')
   t.equal((await operator(['init', 'a', '--plugins=prometheus,newrelic'], cwd)).stderr,
-    "operator: 'newrelic' is not a first-party plugin (choose from prometheus, datadog, logs, database, gateway; add others later with operator plugins add) [OPR_ERR_CLI_USAGE]\n")
+    "operator: 'newrelic' is not a first-party plugin (choose from prometheus, datadog, logs, database, gateway, alertmanager, alert-webhook; add others later with operator plugins add) [OPR_ERR_CLI_USAGE]\n")
   t.notOk(existsSync(join(cwd, 'a')), 'nothing written on bad input')
   writeFileSync(join(cwd, 'taken'), '')
   mkdirSync(join(cwd, 'full'))
@@ -78,12 +78,12 @@ t.test('operator init writes the app: dependencies, config, the environment of t
   mkdirSync(join(cwd, 'empty'))
   const r = await operator(['init', 'My Ops', '--plugins', 'datadog,@operator/plugin-prometheus,commands-builtin,datadog'], cwd)
   t.equal(r.code, 0, r.stderr)
-  t.equal(r.stdout, 'Created My Ops: package.json (@operator/core 0.1.0, plugins commands-builtin, prometheus, datadog), operator.config.json, .env.example, README.md\n' +
+  t.equal(r.stdout, 'Created My Ops: package.json (@operator/core 0.1.0, plugins commands-builtin, prometheus, datadog, interpreter), operator.config.json, .env.example, README.md\n' +
     'Next: cd My Ops && npm install && cp .env.example .env, set what you need, then npm start\n')
   const app = join(cwd, 'My Ops')
   const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as Record<string, Record<string, string>>
   t.equal(pkg.name as unknown as string, 'my-ops')
-  t.same(pkg.dependencies, { '@operator/core': '^0.1.0', '@operator/plugin-commands-builtin': '^0.1.0', '@operator/plugin-prometheus': '^0.1.0', '@operator/plugin-datadog': '^0.1.0' })
+  t.same(pkg.dependencies, { '@operator/core': '^0.1.0', '@operator/plugin-commands-builtin': '^0.1.0', '@operator/plugin-prometheus': '^0.1.0', '@operator/plugin-datadog': '^0.1.0', '@operator/plugin-interpreter': '^0.1.0' })
   t.equal(pkg.scripts!.start, 'operator start')
   t.same(JSON.parse(readFileSync(join(app, 'operator.config.json'), 'utf8')), { plugins: [{ package: 'datadog', enabled: true }, { package: 'prometheus', enabled: true }] })
   const env = readFileSync(join(app, '.env.example'), 'utf8')
@@ -92,7 +92,7 @@ t.test('operator init writes the app: dependencies, config, the environment of t
   t.match(env, /# TWILIO_AUTH_TOKEN=/)
   t.notMatch(env, /LOGS_TYPE|GATEWAY_TYPE|DB_URL/, 'no section for a plugin the app does not have')
   t.same(env.split('\n').filter((l) => l !== '' && !l.startsWith('#')), [], 'every line commented out')
-  t.match(readFileSync(join(app, 'README.md'), 'utf8'), /^# My Ops\n[\s\S]*plugins commands-builtin, prometheus, datadog\.[\s\S]*npm start/)
+  t.match(readFileSync(join(app, 'README.md'), 'utf8'), /^# My Ops\n[\s\S]*plugins commands-builtin, prometheus, datadog, interpreter\.[\s\S]*npm start/)
   t.equal(readFileSync(join(app, '.gitignore'), 'utf8'), 'node_modules/\n.env\ndata/\n')
   const odd = await operator(['init', '__', '--plugins', ''], cwd)
   t.equal(odd.code, 0, odd.stderr)
@@ -105,12 +105,13 @@ t.test('operator init writes the app: dependencies, config, the environment of t
 })
 
 t.test('operator init --from depends on tarballs from npm pack, by relative path', async (t) => {
-  const cwd = appDir(t, undefined, { 'packed/operator-core-0.1.0.tgz': '', 'packed/operator-core-0.0.9.tgz': '', 'packed/operator-plugin-commands-builtin-0.1.0.tgz': '', 'packed/operator-plugin-commands-builtin-extra-0.1.0.tgz': '' })
+  const cwd = appDir(t, undefined, { 'packed/operator-core-0.1.0.tgz': '', 'packed/operator-core-0.0.9.tgz': '', 'packed/operator-plugin-commands-builtin-0.1.0.tgz': '', 'packed/operator-plugin-commands-builtin-extra-0.1.0.tgz': '', 'packed/operator-plugin-interpreter-0.1.0.tgz': '' })
   const r = await operator(['init', 'app', '--from=packed'], cwd)
   t.equal(r.code, 0, r.stderr)
   t.same(JSON.parse(readFileSync(join(cwd, 'app/package.json'), 'utf8')).dependencies, {
     '@operator/core': 'file:../packed/operator-core-0.1.0.tgz',
-    '@operator/plugin-commands-builtin': 'file:../packed/operator-plugin-commands-builtin-0.1.0.tgz'
+    '@operator/plugin-commands-builtin': 'file:../packed/operator-plugin-commands-builtin-0.1.0.tgz',
+    '@operator/plugin-interpreter': 'file:../packed/operator-plugin-interpreter-0.1.0.tgz'
   })
   const missing = await operator(['init', 'other', '--from', 'packed', '--plugins', 'gateway'], cwd)
   t.equal(missing.code, 2)
@@ -126,7 +127,7 @@ t.test('operator init asks which plugins when a person is at the terminal', { sk
     if (out.includes('empty for none): ')) child.stdin!.write('gateway, logs\n')
   })
   await new Promise((resolve) => child.on('exit', resolve))
-  t.match(out, 'First-party plugins to include (comma-separated: prometheus, datadog, logs, database, gateway; empty for none): ')
+  t.match(out, 'First-party plugins to include (comma-separated: prometheus, datadog, logs, database, gateway, alertmanager, alert-webhook; empty for none): ')
   t.same(JSON.parse(readFileSync(join(cwd, 'asked/operator.config.json'), 'utf8')).plugins.map((p: { package: string }) => p.package), ['gateway', 'logs'])
 })
 

@@ -16,7 +16,7 @@ import { fakeNewRelic, freePort, localNpmRegistry } from '@operator/test-support
 const run = promisify(execFile)
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const NEWRELIC = join(ROOT, 'third-party/operator-plugin-newrelic')
-const FIRST_PARTY = ['commands-builtin', 'prometheus', 'datadog', 'logs', 'database', 'gateway']
+const FIRST_PARTY = ['commands-builtin', 'prometheus', 'datadog', 'logs', 'database', 'gateway', 'interpreter', 'alertmanager', 'alert-webhook']
 
 t.setTimeout(15 * 60_000)
 const work = mkdtempSync(join(tmpdir(), 'operator-install-'))
@@ -121,7 +121,7 @@ t.test('operator plugins new: the scaffold installs core from its tarball, build
 t.test('init, npm install from the tarballs, npm start; plugins add, disable and restart', async (t) => {
   const app = join(work, 'my-ops')
   const made = await sh(process.execPath, [join(ROOT, 'core/bin/operator.js'), 'init', 'my-ops', '--plugins', 'prometheus', '--from', packed], work)
-  t.match(made, /^Created my-ops: package\.json \(@operator\/core 0\.1\.0, plugins commands-builtin, prometheus\)/)
+  t.match(made, /^Created my-ops: package\.json \(@operator\/core 0\.1\.0, plugins commands-builtin, prometheus, interpreter\)/)
   await sh('npm', ['install'], app)
   // Every package resolved from the registry on 127.0.0.1; none was published there under our names.
   t.notOk(registry.requested.some((n) => n.startsWith('@operator/')), 'Operator\'s own packages came from the tarballs')
