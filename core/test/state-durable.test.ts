@@ -101,7 +101,7 @@ t.test('restartSafeState closes its writes and the state under it', async (t) =>
   t.teardown(async () => { await store.close() })
   await store.migrate()
   let closed = false
-  const state = restartSafeState({ pages: null as never, idempotency: null as never, shared: undefined, close: async () => { closed = true } }, store, captureLog().log, { timeoutMs: 300 })
+  const state = restartSafeState({ pages: null as never, idempotency: null as never, choices: null as never, shared: undefined, close: async () => { closed = true } }, store, captureLog().log, { timeoutMs: 300 })
   state.idempotency.complete('SMx', '<a/>', 60_000)
   await state.pages.save('k', ['p2'], 60_000)
   await state.close()
@@ -112,7 +112,7 @@ t.test('restartSafeState closes its writes and the state under it', async (t) =>
   // Answers the store refuses while it answers are dropped alone (the ping says it is up).
   const { log, records } = captureLog()
   const refusing = { ...store, check: async () => await store.check(), writes: { ...store.writes, completeMany: async () => { throw new Error('disk I/O error') } } }
-  const refused = restartSafeState({ pages: null as never, idempotency: null as never, shared: undefined, close: async () => {} }, refusing, log, { timeoutMs: 300 })
+  const refused = restartSafeState({ pages: null as never, idempotency: null as never, choices: null as never, shared: undefined, close: async () => {} }, refusing, log, { timeoutMs: 300 })
   refused.idempotency.complete('SMy', '<b/>', 60_000)
   await refused.close()
   t.match(records(), [{ msg: 'idempotency records: the store refused rows; they were dropped', err: 'disk I/O error' }])

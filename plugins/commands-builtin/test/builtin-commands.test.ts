@@ -8,7 +8,7 @@ const report = (system: string, status: HealthStatus, summary: string, latencyMs
 const SIX = ['prometheus', 'datadog', 'logs', 'db', 'gateway', 'self']
 
 const info = (name: string, summary: string, extra: Partial<CommandInfo> = {}): CommandInfo => ({
-  name, summary, aliases: [], usage: undefined, examples: [], role: 'viewer', shared: false, sources: ['p'], ...extra
+  name, summary, aliases: [], usage: undefined, examples: [], role: 'viewer', shared: false, sources: ['p'], changes: false, phrases: [], entities: [], ...extra
 })
 
 t.test('help lists usage and summary per line, and shrinks to names when the budget is tight', async (t) => {
