@@ -117,6 +117,9 @@ t.test('alerts and oncall commands; a started engine sends as soon as an alert i
   const ctx = (id: string): Parameters<typeof alerts.run>[0] => ({ args: '', argv: [], signal: AbortSignal.timeout(5000), sender: { id, role: 'viewer', channel: 'sms' }, deadlineMs: 5000, budget: 480, log: undefined as never })
   t.equal(await alerts.run(ctx(ALICE)), 'No open incidents.')
   t.equal(await oncall.run(ctx(ALICE)), 'On call: alice until Mon 19 Jan 09:00 UTC. Next: +1415***0101.')
+  // Words neither takes are refused (the dispatcher then reads the whole text as plain English).
+  await t.rejects(async () => await alerts.run({ ...ctx(ALICE), args: 'firing', argv: ['firing'] }), { code: 'OPR_ERR_COMMAND_USAGE', message: 'Usage: alerts [source]' })
+  await t.rejects(async () => await oncall.run({ ...ctx(ALICE), args: 'take', argv: ['take'] }), { code: 'OPR_ERR_COMMAND_USAGE', message: /^Usage: oncall/ })
 
   rig.engine.start()
   t.teardown(async () => { await rig.engine.stop() })
@@ -139,9 +142,9 @@ t.test('alerts and oncall commands; a started engine sends as soon as an alert i
 
 t.test('a lone person in the rotation; nobody in it', async (t) => {
   const lone = await pagingRig(t, 'sqlite', { rotation: [ALICE] })
-  t.equal(await oncallCommand(lone.engine).run({} as never), 'On call: alice, alone in the rotation.')
+  t.equal(await oncallCommand(lone.engine).run({ argv: [] } as never), 'On call: alice, alone in the rotation.')
   const none = await pagingRig(t, 'sqlite', { rotation: [], statusCallback: undefined })
-  t.equal(await oncallCommand(none.engine).run({} as never), 'Nobody is on call: set ONCALL_NUMBERS (a weekly rotation, in order).')
+  t.equal(await oncallCommand(none.engine).run({ argv: [] } as never), 'Nobody is on call: set ONCALL_NUMBERS (a weekly rotation, in order).')
   none.engine.start()
   await none.engine.stop()
   none.engine.kick()

@@ -1,7 +1,9 @@
 import type { CommandSpec } from '../plugins/contract.js'
 import { fitLines } from '../format/lines.js'
+import { usageError } from '../usage.js'
 import type { PagingEngine } from './engine.js'
 import { personName } from './oncall.js'
+import { ALERTS_PHRASES, ONCALL_PHRASES } from './phrases.js'
 import { ageText } from './text.js'
 
 /** `Mon 30 Nov 09:00 UTC` */
@@ -19,7 +21,10 @@ export function alertsCommand (engine: PagingEngine): CommandSpec {
     summary: 'Open incidents, newest first, with your reply codes',
     usage: 'alerts [source]',
     examples: ['alerts', 'alerts prometheus'],
+    phrases: ALERTS_PHRASES,
     async run (ctx) {
+      // Stray words are refused, not ignored: `alerts firing?` is then read as plain English and shows `> alerts`.
+      if (ctx.argv.length > 0) throw usageError('Usage: alerts [source]')
       const open = await engine.openIncidents(ctx.sender.id)
       if (open.length === 0) return 'No open incidents.'
       const now = engine.now()
@@ -43,7 +48,10 @@ export function oncallCommand (engine: PagingEngine): CommandSpec {
     summary: 'Who is on call now and the next handoff',
     usage: 'oncall',
     examples: ['oncall'],
-    async run () {
+    phrases: ONCALL_PHRASES,
+    async run (ctx) {
+      // `oncall take` must not answer as if the pager moved: words this command cannot take are refused.
+      if (ctx.argv.length > 0) throw usageError('Usage: oncall (who is on call now and the next handoff)')
       const now = await engine.onCall()
       if (now === undefined) return 'Nobody is on call: set ONCALL_NUMBERS (a weekly rotation, in order).'
       const names = engine.settings.names
