@@ -24,13 +24,18 @@ export function metricWords (names: readonly string[]): Record<string, readonly 
   return Object.fromEntries(names.map((name) => [name, QUERY_SYNONYMS[name] ?? []]))
 }
 
-/** The words `alerts` answers to: `whats firing`, `any alerts`. */
+/**
+ * The words `alerts` answers to: `whats firing`, `any alerts`. With paging configured `alerts` is core's list of open
+ * incidents (it teaches the same words), so a text that names Prometheus runs `alerts prometheus`.
+ */
 export const ALERTS_PHRASES: NonNullable<CommandSpec['phrases']> = [{
   say: [
     'alerts', 'what is firing', 'anything firing', 'is anything firing', 'any alerts', 'show alerts', 'list alerts',
     'what alerts are firing', 'active alerts', 'current alerts', 'what is alerting', 'firing alerts', 'alerts firing',
-    'why did i get paged', 'what paged me', 'critical alerts', 'open alerts', 'what fired', 'prometheus alerts',
-    'firing in prometheus'
+    'why did i get paged', 'what paged me', 'critical alerts', 'open alerts', 'what fired'
   ],
   run: 'alerts'
+}, {
+  say: ['prometheus alerts', 'firing in prometheus', 'alerts in prometheus'],
+  run: 'alerts prometheus'
 }]
