@@ -43,6 +43,8 @@ const SPELLED_OUT: ReadonlyMap<string, readonly string[]> = new Map(Object.entri
   okey: ['ok'],
   w: ['with'],
   abt: ['about'],
+  oncall: ['on', 'call'],
+  'on-call': ['on', 'call'],
   rn: ['right', 'now'],
   atm: ['right', 'now']
 }))
