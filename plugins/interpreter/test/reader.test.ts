@@ -36,3 +36,16 @@ t.test('synonyms of a system nobody registered are left out', async (t) => {
   t.same(reader.interpret('postgres summary', 0), { kind: 'run', command: 'db', why: "'{system} summary' of db (system=db), 1.00" })
   t.equal(reader.explain('phantom summary', 0).interpretation?.kind, 'unclear')
 })
+
+t.test('a shared command taught the same words by two providers reads as one command, never a choice', async (t) => {
+  // Core's paging `alerts` and Prometheus's both teach `what is firing`: host.commands() joins their phrases.
+  const firing: CommandPhrase = { say: ['what is firing', 'any alerts'], run: 'alerts' }
+  const shared = new Reader({
+    commands: [{ ...command('alerts', [firing, firing, { say: ['open incidents'], run: 'alerts' }, { say: ['prometheus alerts'], run: 'alerts prometheus' }]), shared: true, sources: ['paging', 'prometheus'] }],
+    systems: ['prometheus']
+  }, () => 0)
+  t.same(shared.interpret('whats firing', 0), { kind: 'run', command: 'alerts', why: "'what is firing' of alerts, 1.00" })
+  t.same(shared.explain('whats firing', 0).candidates.map((c) => c.line), ['alerts'], 'one candidate per command line')
+  t.same(shared.interpret('any open incidents', 0)?.kind, 'run')
+  t.same(shared.interpret('prometheus alerts', 0), { kind: 'run', command: 'alerts prometheus', why: "'prometheus alerts' of alerts, 1.00" })
+})

@@ -7,5 +7,7 @@ t.test('words are lower case without punctuation, as typed alongside, and shorth
   t.same(wordsOf('search “OOMKilled” since 2:30pm').map((w) => w.raw), ['search', 'OOMKilled', 'since', '2:30pm'])
   t.same(wordsOf('whats up w/ the api-gateway, u there').map((w) => w.text), ['what', 'is', 'up', 'with', 'the', 'api-gateway', 'you', 'there'])
   t.same(wordsOf('r u ok rn').map((w) => w.text), ['are', 'you', 'ok', 'right', 'now'])
+  // `oncall` and `on-call` are the phrases' `on call`, so one phrase reads all three spellings.
+  t.same(wordsOf('whos oncall, who is On-Call').map((w) => w.text), ['who', 'is', 'on', 'call', 'who', 'is', 'on', 'call'])
   t.same(wordsOf('--- ... ???'), [])
 })
