@@ -134,8 +134,8 @@ t.test('init, npm install from the tarballs, npm start; plugins add, disable and
   t.match(help.stdout, /^Commands:\nhelp \[command\]/)
   t.match(help.stdout, /metrics/)
   const status = await operator(app, ['exec', '--url', first.url, 'status'])
-  t.match(status.stdout, /^self ok up /m)
-  t.match(status.stdout, /^prometheus DOWN /m)
+  // At a glance: the faulty system first, the healthy ones counted.
+  t.match(status.stdout, /^\d of \d not ok: (.*; )?prometheus DOWN unreachable/m)
   await stopDaemon(first.child)
 
   // A third-party plugin from its tarball: checked, installed, named in the config, enabled.
@@ -159,7 +159,7 @@ t.test('init, npm install from the tarballs, npm start; plugins add, disable and
   const second = await npmStart(app, { ...env, ...extra })
   t.teardown(() => stopDaemon(second.child))
   const hello = await operator(app, ['exec', '--url', second.url, 'hello'])
-  t.equal(hello.stdout + hello.stderr, 'hello: hello unreachable (connection refused)\n', 'the added plugin answers through the daemon')
+  t.equal(hello.stdout + hello.stderr, 'hello unreachable (connection refused)\n', 'the added plugin answers through the daemon')
   if (withNewRelic) {
     // The plugin's own replies are its tests' business; here: the daemon routes to it and it asks NerdGraph.
     const checkout = await operator(app, ['exec', '--url', second.url, 'newrelic checkout'])
