@@ -151,6 +151,9 @@ t.test('a command that refuses its words gives the interpreter the whole text', 
   t.equal(seen.at(-1)?.strict, true, 'the interpreter is told to account for every word')
   t.equal(await op.exec('strict nonsense'), "strict takes no words, got 'nonsense'", 'no reading: the usage error stands')
   t.equal(await op.exec('strict'), 'strict ok')
+  const asked = seen.length
+  t.equal(await op.exec('strict !!! ?'), "strict takes no words, got '!!! ?'", 'no words, only marks: the usage error stands')
+  t.equal(seen.length, asked, 'and the interpreter is not asked')
   t.equal(await op.exec('strict or echo'), 'Did you mean 1) strict 2) echo or? Reply 1 or 2', 'or a question')
 })
 

@@ -114,7 +114,8 @@ export class Dispatcher {
       return andThen(this.#freeText.read(text, sender, budget), (a) => this.#freeTextAction(a, parsed, sender, signal, budget))
     }
     const ran = this.#run(entry, parsed, sender, signal, budget, shown)
-    if (shown !== undefined || parsed.argv.length === 0) return ran
+    // Only words can be another reading: `logs !!!` keeps the command's own answer about what it cannot search for.
+    if (shown !== undefined || !parsed.argv.some((w) => /[\p{L}\p{N}]/u.test(w))) return ran
     // `db ok?`, `health check`: words after a command that it cannot take may be plain English for another command.
     return andThen(ran, (result) => result.code === 'OPR_ERR_COMMAND_USAGE' ? this.#reread(result, text, parsed, sender, signal, budget) : result)
   }
