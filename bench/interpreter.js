@@ -134,7 +134,7 @@ export async function interpreter (options = {}) {
     ])
     const say = (met) => (met ? 'met' : 'NOT met')
     const t = data.targets
-    process.stdout.write(`\ntarget: p99 per text < ${TARGETS.p99Ms} ms: ${t.p99.ms} ms, ${say(t.p99.met)}\n`)
+    process.stdout.write(`\ntarget: p99 per text < ${TARGETS.p99Ms} ms: ${Number(t.p99.ms.toPrecision(3))} ms, ${say(t.p99.met)}\n`)
     process.stdout.write(`target: start-up < ${TARGETS.startupMs} ms: ${t.startup.ms} ms, ${say(t.startup.met)}\n`)
     process.stdout.write(`target: memory < ${TARGETS.memoryMiB} MiB: ${t.memory.mib} MiB, ${say(t.memory.met)}\n`)
     return { file: writeResult('interpreter', data) }
