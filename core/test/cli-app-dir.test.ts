@@ -17,18 +17,7 @@ const registry = await localNpmRegistry([])
 t.teardown(() => registry.close())
 
 function npmEnv (dir: string): Record<string, string> {
-  return {
-    npm_config_registry: registry.url,
-    npm_config_cache: join(dir, '.npm-cache'),
-    npm_config_userconfig: join(dir, '.npmrc-none'),
-    npm_config_proxy: 'http://127.0.0.1:9',
-    npm_config_https_proxy: 'http://127.0.0.1:9',
-    npm_config_noproxy: '127.0.0.1',
-    npm_config_audit: 'false',
-    npm_config_fund: 'false',
-    npm_config_update_notifier: 'false',
-    npm_config_loglevel: 'error'
-  }
+  return registry.npmEnv(dir)
 }
 
 const manifest = (name: string, operator?: unknown): string =>

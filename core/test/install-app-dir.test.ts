@@ -29,22 +29,8 @@ const registry = await localNpmRegistry(modules)
 t.teardown(() => registry.close())
 
 // Only what is set here: nothing from the developer's shell or ~/.npmrc decides where npm goes.
-const npmEnv: Record<string, string> = {
-  PATH: process.env.PATH ?? '',
-  HOME: work,
-  npm_config_userconfig: join(work, 'npmrc'),
-  npm_config_registry: registry.url,
-  npm_config_cache: join(work, 'npm-cache'),
-  npm_config_proxy: 'http://127.0.0.1:9',
-  npm_config_https_proxy: 'http://127.0.0.1:9',
-  npm_config_noproxy: '127.0.0.1',
-  npm_config_audit: 'false',
-  npm_config_fund: 'false',
-  npm_config_update_notifier: 'false',
-  npm_config_loglevel: 'error'
-}
+const npmEnv: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: work, ...registry.npmEnv(work) }
 const installEnv = { ...npmEnv, npm_config_ignore_scripts: 'true' }
-writeFileSync(join(work, 'npmrc'), '')
 
 async function sh (cmd: string, args: string[], cwd: string, env: Record<string, string> = installEnv): Promise<string> {
   try {

@@ -20,7 +20,27 @@ export interface LocalNpmRegistry {
   readonly requested: readonly string[];
   /** Serves one more package: the folder as it is (e.g. a plugin a test just scaffolded), by its package.json. */
   publish(dir: string): void;
+  /**
+   * The environment that points npm at this registry and nowhere else: a cache and user config under `dir` (nothing
+   * from ~/.npm), and a proxy that leads nowhere for any other host.
+   */
+  npmEnv(dir: string): Record<string, string>;
   close(): Promise<void>;
+}
+
+function offlineNpmEnv(url: string, dir: string): Record<string, string> {
+  return {
+    npm_config_registry: url,
+    npm_config_cache: join(dir, '.npm-cache'),
+    npm_config_userconfig: join(dir, '.npmrc-none'),
+    npm_config_proxy: 'http://127.0.0.1:9',
+    npm_config_https_proxy: 'http://127.0.0.1:9',
+    npm_config_noproxy: '127.0.0.1',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    npm_config_loglevel: 'error',
+  };
 }
 
 interface Version {
@@ -127,5 +147,5 @@ export async function localNpmRegistry(nodeModules: readonly string[]): Promise<
     add(index, version);
     packuments.delete(version.manifest.name);
   };
-  return { url: base, requested, publish, close: () => listening.close() };
+  return { url: base, requested, publish, npmEnv: (dir) => offlineNpmEnv(base, dir), close: () => listening.close() };
 }

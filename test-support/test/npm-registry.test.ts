@@ -75,3 +75,12 @@ t.test('publish serves one more folder; a folder that cannot be packed is a 500,
   t.equal(res.status, 500);
   t.match(await res.text(), /tar of .*gone failed/);
 });
+
+t.test('npmEnv points npm at this registry only, with its cache and config under the given folder', async (t) => {
+  const env = registry.npmEnv('/tmp/app');
+  t.equal(env.npm_config_registry, registry.url);
+  t.equal(env.npm_config_cache, '/tmp/app/.npm-cache');
+  t.equal(env.npm_config_userconfig, '/tmp/app/.npmrc-none');
+  t.equal(env.npm_config_proxy, 'http://127.0.0.1:9', 'any other host leads nowhere');
+  t.equal(env.npm_config_noproxy, '127.0.0.1');
+});
